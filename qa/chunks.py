@@ -1,0 +1,146 @@
+"""releases → chunks: sentence-aware passages sized in the embedding model's own tokens.
+
+Sentences come from pysbd, line by line (a line of a release body is a paragraph, so no
+sentence crosses one). Sentences are packed greedily into a chunk while the embedded
+text — ``"{title}\n{chunk}"`` plus the model's two special tokens — stays within
+``max_tokens`` word pieces, so nothing is truncated when embedded. Each chunk after the
+first of a release starts with the last sentence of the chunk before it (a one-sentence
+overlap), unless that sentence is too long to share. A sentence longer than the budget
+on its own is cut into token windows at word-piece offsets. Chunks never cross a release:
+each knows its release and the character span ``body[start:end]`` that it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from qa.releases import Release
+
+TokenCounter = Callable[[Sequence[str]], list[int]]
+SPECIAL_TOKENS = 2  # [CLS] and [SEP]
+SAFETY = 4  # word pieces kept free: joining sentences can tokenise a little differently
+
+
+@dataclass(frozen=True)
+class Chunk:
+    release_id: str
+    seq: int
+    start: int
+    end: int
+    text: str
+    title: str
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.title}\n{self.text}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentence spans of ``text``: every non-space character lies in exactly one."""
+    spans: list[Sentence] = []
+    pos = 0
+    for line in text.split("\n"):
+        line_start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        cursor = line_start
+        for piece in _segmenter().segment(line):
+            piece = piece.strip()
+            if not piece:
+                continue
+            at = text.find(piece, cursor, line_start + len(line))
+            if at < 0:  # pysbd changed the text; fall back to the rest of the line
+                break
+            if at > cursor and text[cursor:at].strip() and spans and spans[-1].start >= line_start:
+                spans[-1] = Sentence(spans[-1].start, at)  # stray characters join the sentence before
+            spans.append(Sentence(at, at + len(piece)))
+            cursor = at + len(piece)
+        rest = text[cursor:line_start + len(line)]
+        if rest.strip():
+            lead = len(rest) - len(rest.lstrip())
+            spans.append(Sentence(cursor + lead, line_start + len(line.rstrip())))
+    return spans
+
+
+class Chunker:
+    """Cuts releases into chunks of at most ``max_tokens`` embedded word pieces."""
+
+    def __init__(self, count_tokens: TokenCounter, max_tokens: int = 256,
+                 token_offsets: Callable[[str], list[tuple[int, int]]] | None = None) -> None:
+        if max_tokens < 32:
+            raise ValueError(f"max_tokens must be at least 32, got {max_tokens}")
+        self.count_tokens = count_tokens
+        self.max_tokens = max_tokens
+        self.token_offsets = token_offsets
+
+    def chunk_batch(self, releases: Sequence[Release]) -> list[list[Chunk]]:
+        return [self.chunk(r) for r in releases]
+
+    def chunk(self, release: Release) -> list[Chunk]:
+        body = release.body
+        spans = sentences(body)
+        if not spans:
+            return []
+        title_tokens = self.count_tokens([release.title])[0]
+        budget = max(16, self.max_tokens - SPECIAL_TOKENS - SAFETY - title_tokens - 1)
+        spans = self._split_long(body, spans, budget)
+        lengths = self.count_tokens([body[s.start:s.end] for s in spans])
+        pieces: list[tuple[int, int]] = []  # (first sentence, last sentence) per chunk
+        first, used = 0, 0
+        for i, n in enumerate(lengths):
+            if i > first and used + n > budget:
+                pieces.append((first, i - 1))
+                overlap = i - 1
+                first = overlap if lengths[overlap] + n <= budget and overlap > pieces[-1][0] else i
+                used = sum(lengths[first:i])
+            used += n
+        pieces.append((first, len(spans) - 1))
+        return [
+            Chunk(release.id, seq, spans[a].start, spans[b].end, body[spans[a].start:spans[b].end], release.title)
+            for seq, (a, b) in enumerate(pieces)
+        ]
+
+    def _split_long(self, body: str, spans: list[Sentence], budget: int) -> list[Sentence]:
+        lengths = self.count_tokens([body[s.start:s.end] for s in spans])
+        out: list[Sentence] = []
+        for span, n in zip(spans, lengths):
+            if n <= budget:
+                out.append(span)
+                continue
+            out.extend(self._windows(body, span, budget))
+        return out
+
+    def _windows(self, body: str, span: Sentence, budget: int) -> list[Sentence]:
+        text = body[span.start:span.end]
+        if self.token_offsets is not None:
+            offsets = self.token_offsets(text)
+            cuts = [offsets[i][0] for i in range(budget, len(offsets), budget)]
+        else:  # word windows, for token counters without offsets
+            words, cuts, pos = text.split(" "), [], 0
+            for i, w in enumerate(words):
+                if i and i % budget == 0:
+                    cuts.append(pos)
+                pos += len(w) + 1
+        bounds = [0, *cuts, len(text)]
+        return [Sentence(span.start + a, span.start + b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+
+
+def word_counter(texts: Sequence[str]) -> list[int]:
+    """A token counter that counts words: for tests and for models without a tokenizer."""
+    return [len(t.split()) for t in texts]

@@ -1,0 +1,133 @@
+"""The ``qa`` command: ingest, search, ask, stats, serve, eval, bench."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from qa.errors import QaError
+from qa.settings import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+console = Console(stderr=True)
+out = Console()
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(2)
+
+
+def _service():
+    from qa.service import Service
+
+    return Service(get_settings())
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="files or folders (default: the corpus folder)")] = None,
+    if_stale: Annotated[bool, typer.Option("--if-stale", help="do nothing when the index matches the corpus")] = False,
+) -> None:
+    """Read releases, chunk, embed and publish a new index snapshot. Exit code 1 if any file was skipped."""
+    from qa.ingest import ingest as run_ingest, is_stale
+
+    settings = get_settings()
+    try:
+        if if_stale and not paths and not is_stale(settings):
+            console.print(f"index in {settings.index_dir} is up to date with {settings.corpus_dir}")
+            return
+        service = _service()
+        with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("embed", total=None)
+
+            def progress(n: int) -> None:
+                bar.update(task, advance=n)
+
+            report = run_ingest(settings, service.embedder, [p.resolve() for p in paths or []] or None, progress)
+    except QaError as exc:
+        _fail(exc)
+    out.print(f"added {len(report.added)}, updated {len(report.updated)}, removed {len(report.removed)}, "
+              f"unchanged {report.unchanged}, skipped {len(report.skipped)} file(s), "
+              f"duplicates {len(report.duplicates)}")
+    for name, ids in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
+        for rid in ids:
+            out.print(f"  {name}: {rid}", highlight=False)
+    for file, reason in report.skipped:
+        out.print(f"  skipped: {file}: {reason}", highlight=False)
+    for file, kept in report.duplicates:
+        out.print(f"  duplicate: {file} (same text as {kept})", highlight=False)
+    out.print(f"{report.releases} releases, {report.chunks} chunks ({report.embedded} embedded) "
+              f"in {report.seconds:.1f} s → {settings.index_dir}")
+    if report.skipped:
+        raise typer.Exit(1)
+
+
+@app.command()
+def search(
+    question: str,
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="how many passages")] = 5,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25")] = "hybrid",
+    since: Annotated[Optional[str], typer.Option(help="published on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[Optional[str], typer.Option(help="published on or before (YYYY-MM-DD)")] = None,
+    source: Annotated[Optional[str], typer.Option(help="area/force, or part of the source file name")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Find the passages that best match a question, with where each comes from."""
+    from qa.store import Filters
+
+    if mode not in ("hybrid", "dense", "bm25"):
+        _fail(QaError(f"--mode must be hybrid, dense or bm25, not {mode!r}"))
+    timings: dict = {}
+    try:
+        passages = _service().retriever.search(question, k, Filters(since, until, source), mode, timings=timings)
+    except QaError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps({"question": question, "results": [p.model_dump() for p in passages],
+                          "timings_ms": timings}, indent=2, ensure_ascii=False))
+        return
+    for n, p in enumerate(passages, 1):
+        out.print(f"[bold][{n}] {p.title}[/bold]  ({p.published or 'undated'}, {p.source}, "
+                  f"chars {p.start}-{p.end}, score {p.score:.4f})", highlight=False)
+        out.print(f"    id: {p.release_id}" + (f"  url: {p.url}" if p.url else ""), highlight=False)
+        out.print("    " + p.text.replace("\n", " ")[:400], highlight=False)
+    if not passages:
+        out.print("no passage matches")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """How many releases and chunks the index holds, and how it was built."""
+    from dataclasses import asdict
+
+    from qa.snapshot import Snapshot
+
+    settings = get_settings()
+    try:
+        snap = Snapshot.open(settings.index_dir)
+    except QaError as exc:
+        _fail(exc)
+    releases, chunks = snap.store.counts()
+    data = {**asdict(snap.manifest), "releases": releases, "chunks": chunks, "index_dir": str(settings.index_dir),
+            "snapshot": snap.path.name}
+    if as_json:
+        print(json.dumps(data, indent=2))
+    else:
+        for key, value in data.items():
+            out.print(f"{key:>20}: {value}", highlight=False)
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,153 @@
+"""corpus → releases → chunks → vectors → index: one ingest run, incremental and atomic.
+
+``qa ingest [PATH ...]`` re-reads the given paths (default: the corpus folder). Releases
+whose source file lies under a given path are added, updated or removed to match what
+is there now; releases from other sources already in the index are kept as they are, so
+ingesting one new folder never drops what was indexed before. Only chunks whose text
+(with its title) is new to the model are embedded; the rest come from the cache. The
+new snapshot is published atomically (see :mod:`qa.snapshot`).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.chunks import Chunk, Chunker
+from qa.errors import QaError
+from qa.index import FaissIndex
+from qa.releases import Release, corpus_files, load_corpus
+from qa.settings import Settings
+from qa.snapshot import Manifest, Snapshot, current_dir, new_build_dir, publish
+from qa.store import Store
+from qa.vectors import EmbeddingCache, Embedder, embed_with_cache
+
+
+@dataclass
+class IngestReport:
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+    releases: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    seconds: float = 0.0
+    up_to_date: bool = False
+
+
+def corpus_fingerprint(paths: Sequence[Path], settings: Settings) -> str:
+    """Changes when any file's content, the file set, the model or the chunk size changes."""
+    h = hashlib.sha1(f"{settings.model}\0{settings.chunk_tokens}".encode())
+    for path in corpus_files(paths):
+        try:
+            h.update(str(path).encode() + b"\0" + hashlib.sha1(path.read_bytes()).digest())
+        except OSError:
+            h.update(str(path).encode() + b"\0unreadable")
+    return h.hexdigest()
+
+
+def is_stale(settings: Settings) -> bool:
+    path = current_dir(settings.index_dir)
+    if path is None:
+        return True
+    manifest = Manifest.read(path / "manifest.json")
+    return manifest.corpus_fingerprint != corpus_fingerprint([settings.corpus_dir], settings)
+
+
+def _under(source: str, roots: Sequence[Path], corpus_dir: Path) -> bool:
+    p = Path(source) if Path(source).is_absolute() else corpus_dir / source
+    p = p.resolve()
+    return any(p == r or r in p.parents for r in (r.resolve() for r in roots))
+
+
+def ingest(settings: Settings, embedder: Embedder, paths: Sequence[Path] | None = None,
+           progress=None) -> IngestReport:
+    """Build and publish a new snapshot from ``paths``; returns what changed."""
+    started = time.perf_counter()
+    roots = list(paths) if paths else [settings.corpus_dir]
+    for root in roots:
+        if not root.exists():
+            raise QaError(f"{root} does not exist: give a corpus folder or file")
+    settings.index_dir.mkdir(parents=True, exist_ok=True)
+    with open(settings.index_dir / ".ingest.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise QaError("another `qa ingest` is running on this index; wait for it to finish") from None
+        report = _ingest_locked(settings, embedder, roots, progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], progress) -> IngestReport:
+    loaded = load_corpus(roots, settings.corpus_dir)
+    report = IngestReport(skipped=loaded.skipped, duplicates=loaded.duplicates)
+
+    previous: dict[str, tuple] = {}
+    kept: list[Release] = []
+    if current_dir(settings.index_dir) is not None:
+        try:
+            snap = Snapshot.open(settings.index_dir)
+        except QaError:
+            snap = None  # an incompatible index is rebuilt from the given paths
+        if snap is not None:
+            try:
+                previous = snap.store.release_hashes()
+                kept = [snap.store.release(rid) for rid, meta in previous.items()
+                        if not _under(meta[4], roots, settings.corpus_dir)]
+            finally:
+                snap.close()
+
+    kept_hashes = {r.body_hash for r in kept}
+    kept_ids = {r.id for r in kept}
+    new: list[Release] = []
+    for r in loaded.releases:
+        if r.body_hash in kept_hashes or r.id in kept_ids:
+            report.duplicates.append((r.source, r.id))
+            continue
+        new.append(r)
+        old = previous.get(r.id)
+        if old is None:
+            report.added.append(r.id)
+        elif old[:4] != (r.body_hash, r.title, r.published, r.url):
+            report.updated.append(r.id)
+        else:
+            report.unchanged += 1
+    new_ids = {r.id for r in new}
+    report.removed = sorted(rid for rid in previous if rid not in new_ids and rid not in kept_ids)
+
+    releases = sorted([*kept, *new], key=lambda r: (r.source, r.id))
+    chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, getattr(embedder, "token_offsets", None))
+    chunks: list[Chunk] = [c for per in chunker.chunk_batch(releases) for c in per]
+
+    cache = EmbeddingCache(settings.index_dir / "cache.sqlite")
+    try:
+        vectors, report.embedded = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
+    finally:
+        cache.close()
+
+    build = new_build_dir(settings.index_dir)
+    store = Store.create(build / "qa.sqlite")
+    try:
+        store.add(releases, chunks)
+    finally:
+        store.close()
+    index = FaissIndex.build(vectors, settings.exact_index_max) if len(chunks) else FaissIndex.build(
+        vectors.reshape(0, embedder.dim), settings.exact_index_max)
+    index.save(build / "vectors.faiss")
+    Manifest(
+        model=embedder.name, dim=embedder.dim, index_type=index.kind, nprobe=index.nprobe,
+        releases=len(releases), chunks=len(chunks),
+        corpus_fingerprint=corpus_fingerprint([settings.corpus_dir], settings),
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=settings.chunk_tokens,
+    ).write(build / "manifest.json")
+    publish(settings.index_dir, build)
+    report.releases, report.chunks = len(releases), len(chunks)
+    return report

@@ -1,0 +1,270 @@
+"""corpus → releases: read every file of a corpus into clean ``Release`` records.
+
+Each file's format is recognised from its content (and name):
+
+* Markdown or text with a YAML front-matter block, either ``---`` delimited
+  (python-frontmatter) or a fenced `````yaml`` block at the top (PyYAML);
+* HTML pages: main text and metadata through trafilatura;
+* JSON / JSONL exports: one record per object with ``title``, ``date``/``published``,
+  ``url``, ``body``/``text``/``content`` and optional ``area``;
+* plain text pages, which may hold many releases one after another
+  (see :mod:`qa.pages` for how titles and site chrome are recognised).
+
+Release ids are readable and stable across re-ingests: the slug of the file name, plus
+the slug of the release title when the file holds more than one release. Two releases
+with the same body text are one release (the first by file path is kept).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import dateparser
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+
+from qa import pages
+from qa.errors import SkipFile
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".json", ".jsonl", ""}
+MAX_FILE_BYTES = 50 * 1024 * 1024
+_FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\r?\n(.*?)\r?\n```[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    title: str
+    body: str
+    source: str  # path relative to the corpus folder
+    published: str | None = None  # ISO date, when known
+    url: str | None = None
+    area: str | None = None
+
+    @property
+    def body_hash(self) -> str:
+        return hashlib.sha1(" ".join(self.body.split()).encode()).hexdigest()
+
+
+@dataclass
+class LoadReport:
+    releases: list[Release] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason)
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (file, kept id)
+
+
+@dataclass
+class _Draft:
+    """A release as a reader sees it, before ids and de-duplication."""
+
+    title: str | None
+    body: str
+    published: str | None = None
+    url: str | None = None
+    area: str | None = None
+
+
+def slug(text: str, limit: int = 60) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return s[:limit].strip("-") or "release"
+
+
+def iso_date(value: object) -> str | None:
+    """A date in any common written form as ISO ``YYYY-MM-DD``, or None."""
+    if value is None or value == "":
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    parsed = dateparser.parse(str(value), settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"})
+    return parsed.date().isoformat() if parsed else None
+
+
+def decode(raw: bytes) -> str:
+    """UTF-8 when valid, else Windows-1252, else Latin-1 (which always decodes)."""
+    if b"\x00" in raw[:8192]:
+        raise SkipFile("binary file (contains NUL bytes)")
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Every regular file under ``paths``, sorted, symlink loops and hidden files skipped."""
+    seen: set[Path] = set()
+    for root in paths:
+        if root.is_file():
+            yield root
+            continue
+        for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+            real = Path(dirpath).resolve()
+            if real in seen:  # a symlink loop, or the same folder reached twice
+                dirnames[:] = []
+                continue
+            seen.add(real)
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if not name.startswith(".") and name not in {"questions.jsonl", "README.md"}:
+                    yield Path(dirpath) / name
+
+
+def read_file(path: Path) -> list[_Draft]:
+    """The releases one file holds; raises SkipFile with the reason when it holds none."""
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise SkipFile(f"not a supported format ({path.suffix}); expected .txt, .md, .html, .json or .jsonl")
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SkipFile(f"file is {size // 1_000_000} MB, over the {MAX_FILE_BYTES // 1_000_000} MB limit")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SkipFile(f"cannot be read ({exc.strerror or exc})") from None
+    if not raw.strip():
+        raise SkipFile("empty file")
+    text = decode(raw).replace("\r\n", "\n").replace("\r", "\n")
+    head = text.lstrip()[:200].lower()
+    if path.suffix.lower() in {".json", ".jsonl"} or head.startswith(("{", "[")):
+        drafts = _read_json(text)
+    elif path.suffix.lower() in {".html", ".htm"} or head.startswith(("<!doctype", "<html")):
+        drafts = _read_html(text)
+    elif _FENCED_YAML.match(text) or text.startswith("---\n"):
+        drafts = [_read_front_matter(text)]
+    else:
+        header, sections = pages.split_page(text)
+        header_area = pages.guess_area(header)
+        drafts = [_Draft(title=t, body=b, area=header_area or pages.guess_area(b)) for t, b in sections]
+    drafts = [d for d in drafts if d.body.strip()]
+    if not drafts:
+        raise SkipFile("no release text left after cleaning")
+    return drafts
+
+
+def _read_front_matter(text: str) -> _Draft:
+    fenced = _FENCED_YAML.match(text)
+    try:
+        if fenced:
+            meta, content = yaml.safe_load(fenced.group(1)) or {}, text[fenced.end():]
+        else:
+            meta, content = frontmatter.parse(text)
+    except yaml.YAMLError as exc:
+        raise SkipFile(f"malformed YAML front matter ({str(exc).splitlines()[0]})") from None
+    if not isinstance(meta, dict):
+        raise SkipFile("front matter is not a mapping of fields")
+    publish = meta.get("publish")
+    date = meta.get("date") or meta.get("published") or (publish.get("date") if isinstance(publish, dict) else None)
+    body = pages.clean_text(markdown_to_text(content))
+    return _Draft(
+        title=_str(meta.get("title")),
+        body=body,
+        published=iso_date(date),
+        url=_str(meta.get("url")),
+        area=_str(meta.get("area")) or pages.guess_area(body),
+    )
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Plain text of Markdown: one paragraph per block, inline markup removed."""
+    blocks = []
+    for token in MarkdownIt("commonmark").parse(markdown):
+        if token.type == "inline":
+            parts = []
+            for child in token.children or []:
+                if child.type in {"text", "code_inline"}:
+                    parts.append(child.content)
+                elif child.type in {"softbreak", "hardbreak"}:
+                    parts.append(" ")
+            line = "".join(parts).strip()
+            if line:
+                blocks.append(line)
+    return "\n\n".join(blocks)
+
+
+def _read_html(text: str) -> list[_Draft]:
+    import trafilatura
+
+    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, favor_precision=True)
+    if doc is None:
+        raise SkipFile("HTML page has no main text")
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    body = pages.clean_text(data.get("text") or "")
+    return [_Draft(title=_str(data.get("title")), body=body, published=iso_date(data.get("date")),
+                   url=_str(data.get("url")), area=pages.guess_area(body))]
+
+
+def _read_json(text: str) -> list[_Draft]:
+    try:
+        data = json.loads(text)
+        records = data if isinstance(data, list) else [data]
+    except json.JSONDecodeError:
+        try:
+            records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except json.JSONDecodeError as exc:
+            raise SkipFile(f"invalid JSON (line {exc.lineno}: {exc.msg})") from None
+    drafts = []
+    for record in records:
+        if not isinstance(record, dict):
+            continue
+        body = pages.clean_text(_str(record.get("body") or record.get("text") or record.get("content")) or "")
+        drafts.append(_Draft(
+            title=_str(record.get("title")),
+            body=body,
+            published=iso_date(record.get("published") or record.get("date")),
+            url=_str(record.get("url")),
+            area=_str(record.get("area")) or pages.guess_area(body),
+        ))
+    if not drafts:
+        raise SkipFile("JSON holds no objects with title/body fields")
+    return drafts
+
+
+def _str(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
+
+
+def load_corpus(paths: Iterable[Path], corpus_root: Path) -> LoadReport:
+    """Read every file under ``paths``; bad files are skipped with their reason."""
+    report = LoadReport()
+    ids: set[str] = set()
+    bodies: dict[str, str] = {}
+    for path in corpus_files(paths):
+        rel = _relative(path, corpus_root)
+        try:
+            drafts = read_file(path)
+        except SkipFile as exc:
+            report.skipped.append((rel, str(exc)))
+            continue
+        except Exception as exc:  # a reader bug must not stop the other files
+            report.skipped.append((rel, f"could not be parsed ({type(exc).__name__}: {exc})"))
+            continue
+        stem = slug(Path(rel).with_suffix("").as_posix(), 60)
+        for draft in drafts:
+            title = draft.title or pages.derive_title(draft.body)
+            rid = stem if len(drafts) == 1 else f"{slug(stem, 40)}-{slug(title, 40)}"
+            base, n = rid, 2
+            while rid in ids:
+                rid, n = f"{base}-{n}", n + 1
+            release = Release(id=rid, title=title, body=draft.body, source=rel, published=draft.published,
+                              url=draft.url, area=draft.area)
+            if release.body_hash in bodies:
+                report.duplicates.append((rel, bodies[release.body_hash]))
+                continue
+            ids.add(rid)
+            bodies[release.body_hash] = rid
+            report.releases.append(release)
+    return report
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

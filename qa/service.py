@@ -1,0 +1,30 @@
+"""Wires the pipeline steps together from one Settings object (used by the CLI and the web app)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from qa.passages import LiveSnapshot, Retriever, make_reranker
+from qa.settings import Settings
+from qa.vectors import Embedder, make_embedder
+
+
+class Service:
+    """The embedder, the live snapshot, the retriever and the answerer, each made once on first use."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or make_embedder(self.settings.model, self.settings.batch_size)
+
+    @cached_property
+    def snapshots(self) -> LiveSnapshot:
+        return LiveSnapshot(self.settings.index_dir, self.embedder.name)
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        s = self.settings
+        return Retriever(self.embedder, self.snapshots, s.candidates, s.rrf_k, make_reranker(s.reranker, self.embedder))

@@ -1,0 +1,61 @@
+"""One settings object for the whole tool, read from the environment (prefix ``QA_``).
+
+Relative paths are resolved against the project root, so every command works from any
+working directory: ``QA_INDEX_DIR=embeddings`` means ``<project>/embeddings`` wherever
+``qa`` is run from. Absolute paths are used as given.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="QA_", env_file=None, extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path("embeddings")
+    prompts_dir: Path = Path("prompts")
+
+    # Embedding model: a packaged name (see qa.vectors.PACKAGED_MODELS) or a local path.
+    model: str = "all-MiniLM-L6-v2"
+    batch_size: int = Field(32, gt=0)
+    # Chunk budget in the model's word pieces, title and special tokens included.
+    chunk_tokens: int = Field(256, ge=32)
+    # Above this many chunks the vector index is approximate (IVF); below, exact.
+    exact_index_max: int = Field(100_000, gt=0)
+
+    # Retrieval
+    top_k: int = Field(5, gt=0, le=100)
+    candidates: int = Field(50, gt=0)
+    rrf_k: int = Field(60, gt=0)
+    reranker: str = "none"
+
+    # Answering
+    answerer: str = "extractive"
+    abstain_threshold: float = 0.45
+    llm_base_url: str = "http://127.0.0.1:8080/v1"
+    llm_model: str = "local"
+    llm_api_key: str = ""
+    llm_timeout_s: float = Field(30.0, gt=0)
+
+    # Serving
+    api_key: str = ""
+    protect_pages: bool = False
+    max_body_bytes: int = Field(64_000, gt=0)
+
+    @field_validator("corpus_dir", "index_dir", "prompts_dir")
+    @classmethod
+    def _from_project_root(cls, value: Path) -> Path:
+        return value if value.is_absolute() else PROJECT_ROOT / value
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

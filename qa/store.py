@@ -1,0 +1,174 @@
+"""The SQLite side of an index snapshot: releases, chunks, and BM25 over chunks (FTS5).
+
+Chunk ids are the row numbers of the vectors in the FAISS index. The full-text index uses
+FTS5's ``porter unicode61`` tokenizer and its built-in BM25 ranking over the chunk text
+and the release title.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.chunks import Chunk
+from qa.releases import Release
+
+SCHEMA = """
+CREATE TABLE releases (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, published TEXT, url TEXT, area TEXT,
+    source TEXT NOT NULL, body TEXT NOT NULL, body_hash TEXT NOT NULL
+);
+CREATE TABLE chunks (
+    id INTEGER PRIMARY KEY, release_id TEXT NOT NULL REFERENCES releases(id), seq INTEGER NOT NULL,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX chunks_release ON chunks(release_id, seq);
+CREATE INDEX releases_published ON releases(published);
+CREATE VIRTUAL TABLE chunks_fts USING fts5(
+    title, text, content='chunks', content_rowid='id', tokenize='porter unicode61'
+);
+"""
+
+# Words that carry no evidence in a question; left out of the BM25 query.
+STOPWORDS = frozenset("""
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most
+my myself no nor not now of off on once only or other our ours ourselves out over own same she should
+so some such than that the their theirs them themselves then there these they this those through to
+too under until up very was we were what when where which while who whom why will with would you your
+yours yourself yourselves many much did does tell say said
+""".split())
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restricts retrieval to releases published in [since, until] and/or from a source or area."""
+
+    since: str | None = None
+    until: str | None = None
+    source: str | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.source)
+
+    def where(self) -> tuple[str, list]:
+        clauses, args = [], []
+        if self.since:
+            clauses.append("r.published >= ?")
+            args.append(self.since)
+        if self.until:
+            clauses.append("r.published <= ?")
+            args.append(self.until)
+        if self.source:
+            clauses.append("(lower(r.area) = lower(?) OR r.source LIKE ? ESCAPE '\\')")
+            escaped = self.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args += [self.source, f"%{escaped}%"]
+        return (" AND ".join(clauses) or "1"), args
+
+
+def fts_query(question: str) -> str:
+    """An FTS5 OR-query of the question's content words, each quoted (no FTS syntax leaks in)."""
+    words = re.findall(r"[\w]+", question.lower())
+    seen = dict.fromkeys(w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit()))
+    return " OR ".join(f'"{w}"' for w in seen)
+
+
+class Store:
+    """One snapshot's SQLite database. Safe to share between threads (one lock)."""
+
+    def __init__(self, path: Path, readonly: bool = True) -> None:
+        self.path = path
+        uri = f"file:{path}?mode=ro" if readonly else f"file:{path}"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        self.db.row_factory = sqlite3.Row
+        self.lock = threading.Lock()
+
+    @classmethod
+    def create(cls, path: Path) -> Store:
+        store = cls(path, readonly=False)
+        store.db.executescript(SCHEMA)
+        return store
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _all(self, sql: str, args: Sequence = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.db.execute(sql, args).fetchall()
+
+    # --- writing (only while building a snapshot) ---
+
+    def add(self, releases: Iterable[Release], chunks: Iterable[Chunk]) -> None:
+        with self.db:
+            self.db.executemany(
+                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r.id, r.title, r.published, r.url, r.area, r.source, r.body, r.body_hash) for r in releases])
+            self.db.executemany(
+                'INSERT INTO chunks (id, release_id, seq, start, "end", title, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
+                [(i, c.release_id, c.seq, c.start, c.end, c.title, c.text) for i, c in enumerate(chunks)])
+            self.db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+
+    # --- reading ---
+
+    def counts(self) -> tuple[int, int]:
+        rows = self._all("SELECT (SELECT count(*) FROM releases), (SELECT count(*) FROM chunks)")
+        return int(rows[0][0]), int(rows[0][1])
+
+    def release(self, release_id: str) -> Release | None:
+        rows = self._all("SELECT * FROM releases WHERE id = ?", (release_id,))
+        return _release(rows[0]) if rows else None
+
+    def releases(self, offset: int = 0, limit: int = 50) -> list[Release]:
+        rows = self._all("SELECT * FROM releases ORDER BY published DESC, id LIMIT ? OFFSET ?", (limit, offset))
+        return [_release(r) for r in rows]
+
+    def release_hashes(self) -> dict[str, tuple[str, str, str | None, str | None, str]]:
+        rows = self._all("SELECT id, body_hash, title, published, url, source FROM releases")
+        return {r["id"]: (r["body_hash"], r["title"], r["published"], r["url"], r["source"]) for r in rows}
+
+    def chunks(self, ids: Sequence[int]) -> dict[int, sqlite3.Row]:
+        if not len(ids):
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self._all(
+            f'SELECT c.id, c.release_id, c.seq, c.start, c."end", c.text, r.title, r.published, r.url, '
+            f"r.source, r.area FROM chunks c JOIN releases r ON r.id = c.release_id WHERE c.id IN ({marks})",
+            [int(i) for i in ids])
+        return {int(r["id"]): r for r in rows}
+
+    def chunks_of(self, release_id: str) -> list[sqlite3.Row]:
+        return self._all('SELECT id, seq, start, "end", text FROM chunks WHERE release_id = ? ORDER BY seq',
+                         (release_id,))
+
+    def allowed_ids(self, filters: Filters) -> np.ndarray:
+        where, args = filters.where()
+        rows = self._all(f"SELECT c.id FROM chunks c JOIN releases r ON r.id = c.release_id WHERE {where}", args)
+        return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+
+    def bm25(self, question: str, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score; higher is better) of the ``k`` best chunks for ``question``."""
+        query = fts_query(question)
+        if not query:
+            return []
+        if filters:
+            where, args = filters.where()
+            sql = (f"SELECT f.rowid, -bm25(chunks_fts, 0.5, 1.0) AS s FROM chunks_fts f "
+                   f"JOIN chunks c ON c.id = f.rowid JOIN releases r ON r.id = c.release_id "
+                   f"WHERE chunks_fts MATCH ? AND {where} ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?")
+            rows = self._all(sql, [query, *args, k])
+        else:
+            rows = self._all("SELECT rowid, -bm25(chunks_fts, 0.5, 1.0) FROM chunks_fts WHERE chunks_fts MATCH ? "
+                             "ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?", (query, k))
+        return [(int(r[0]), float(r[1])) for r in rows]
+
+
+def _release(row: sqlite3.Row) -> Release:
+    return Release(id=row["id"], title=row["title"], body=row["body"], source=row["source"],
+                   published=row["published"], url=row["url"], area=row["area"])
