@@ -5,8 +5,9 @@ sentence crosses one). Sentences are packed greedily into a chunk while the embe
 text — ``"{title}\n{chunk}"`` plus the model's two special tokens — stays within
 ``max_tokens`` word pieces, so nothing is truncated when embedded. Each chunk after the
 first of a release starts with the last sentence of the chunk before it (a one-sentence
-overlap), unless that sentence is too long to share. A sentence longer than the budget
-on its own is cut into token windows at word-piece offsets. Chunks never cross a release:
+overlap), unless that sentence is too long to share. A title longer than half the budget
+is cut to that half in the embedded text, so the body always has room. A sentence longer
+than the budget on its own is cut into token windows at word-piece offsets. Chunks never cross a release:
 each knows its release and the character span ``body[start:end]`` that it is.
 """
 
@@ -52,6 +53,13 @@ def _segmenter():
 
 def sentences(text: str) -> list[Sentence]:
     """Sentence spans of ``text``: every non-space character lies in exactly one."""
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=4096)
+def _sentences(text: str) -> tuple[Sentence, ...]:
+    # Memoised: pysbd reads only some 30-90 kB/s, and a process (tests, the server's
+    # sentence reranker, repeated ingests) meets the same unchanged texts again and again.
     spans: list[Sentence] = []
     pos = 0
     for line in text.split("\n"):
@@ -75,7 +83,7 @@ def sentences(text: str) -> list[Sentence]:
         if rest.strip():
             lead = len(rest) - len(rest.lstrip())
             spans.append(Sentence(cursor + lead, line_start + len(line.rstrip())))
-    return spans
+    return tuple(spans)
 
 
 class Chunker:
@@ -97,8 +105,9 @@ class Chunker:
         spans = sentences(body)
         if not spans:
             return []
-        title_tokens = self.count_tokens([release.title])[0]
-        budget = max(16, self.max_tokens - SPECIAL_TOKENS - SAFETY - title_tokens - 1)
+        room = self.max_tokens - SPECIAL_TOKENS - SAFETY
+        title = self._fit_title(release.title, room // 2)
+        budget = room - self.count_tokens([title])[0] - 1
         spans = self._split_long(body, spans, budget)
         lengths = self.count_tokens([body[s.start:s.end] for s in spans])
         pieces: list[tuple[int, int]] = []  # (first sentence, last sentence) per chunk
@@ -112,9 +121,17 @@ class Chunker:
             used += n
         pieces.append((first, len(spans) - 1))
         return [
-            Chunk(release.id, seq, spans[a].start, spans[b].end, body[spans[a].start:spans[b].end], release.title)
+            Chunk(release.id, seq, spans[a].start, spans[b].end, body[spans[a].start:spans[b].end], title)
             for seq, (a, b) in enumerate(pieces)
         ]
+
+    def _fit_title(self, title: str, limit: int) -> str:
+        """The title as embedded: cut to ``limit`` word pieces (half the room), so text always fits."""
+        if self.count_tokens([title])[0] <= limit:
+            return title
+        if self.token_offsets is not None:
+            return title[:self.token_offsets(title)[limit][0]].rstrip()
+        return " ".join(title.split()[:limit])
 
     def _split_long(self, body: str, spans: list[Sentence], budget: int) -> list[Sentence]:
         lengths = self.count_tokens([body[s.start:s.end] for s in spans])
@@ -138,7 +155,13 @@ class Chunker:
                     cuts.append(pos)
                 pos += len(w) + 1
         bounds = [0, *cuts, len(text)]
-        return [Sentence(span.start + a, span.start + b) for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+        windows = []
+        for a, b in zip(bounds, bounds[1:]):
+            piece = text[a:b]
+            if piece.strip():  # a window neither starts nor ends with a space
+                a, b = a + len(piece) - len(piece.lstrip()), b - (len(piece) - len(piece.rstrip()))
+                windows.append(Sentence(span.start + a, span.start + b))
+        return windows
 
 
 def word_counter(texts: Sequence[str]) -> list[int]:

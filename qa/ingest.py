@@ -20,7 +20,7 @@ from pathlib import Path
 from qa.chunks import Chunk, Chunker
 from qa.errors import QaError
 from qa.index import FaissIndex
-from qa.releases import Release, corpus_files, load_corpus
+from qa.releases import Release, corpus_files, load_corpus, real_path
 from qa.settings import Settings
 from qa.snapshot import Manifest, Snapshot, current_dir, new_build_dir, publish
 from qa.store import Store
@@ -62,8 +62,7 @@ def is_stale(settings: Settings) -> bool:
 
 
 def _under(source: str, roots: Sequence[Path], corpus_dir: Path) -> bool:
-    p = Path(source) if Path(source).is_absolute() else corpus_dir / source
-    p = p.resolve()
+    p = real_path(Path(source) if Path(source).is_absolute() else corpus_dir / source)
     return any(p == r or r in p.parents for r in (r.resolve() for r in roots))
 
 

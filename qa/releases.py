@@ -35,6 +35,11 @@ from qa.errors import SkipFile
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".json", ".jsonl", ""}
 MAX_FILE_BYTES = 50 * 1024 * 1024
+# The longest text one release (or one non-JSON file) may have: half a million characters,
+# about 80,000 words, where a long press release has 1,000. Sentence splitting (pysbd) reads
+# some 90 kB/s here, so a 20 MB "release" would hold an ingest up for minutes; it is skipped
+# with this reason instead. JSON exports may be larger: the limit applies to each record.
+MAX_RELEASE_CHARS = 500_000
 _FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\r?\n(.*?)\r?\n```[ \t]*(?:\r?\n|\Z)", re.S)
 
 
@@ -87,15 +92,26 @@ def iso_date(value: object) -> str | None:
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 when valid, else Windows-1252, else Latin-1 (which always decodes)."""
+    """UTF-8 when valid, else Windows-1252, else Latin-1 (which always decodes).
+
+    A file that is mostly UTF-8 with a few damaged bytes (more valid non-ASCII characters
+    than bad bytes) stays UTF-8, the bad bytes becoming U+FFFD, rather than turning every
+    curly quote into mojibake under Windows-1252.
+    """
     if b"\x00" in raw[:8192]:
         raise SkipFile("binary file (contains NUL bytes)")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lenient = raw.decode("utf-8-sig", errors="replace")
+    bad = lenient.count("\ufffd")
+    if sum(1 for ch in lenient if ord(ch) > 127) - bad > bad:
+        return lenient
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")
 
 
 def corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -132,7 +148,10 @@ def read_file(path: Path) -> list[_Draft]:
         raise SkipFile("empty file")
     text = decode(raw).replace("\r\n", "\n").replace("\r", "\n")
     head = text.lstrip()[:200].lower()
-    if path.suffix.lower() in {".json", ".jsonl"} or head.startswith(("{", "[")):
+    is_json = path.suffix.lower() in {".json", ".jsonl"} or head.startswith(("{", "["))
+    if not is_json and len(text) > MAX_RELEASE_CHARS:
+        raise SkipFile(too_long(len(text)))
+    if is_json:
         drafts = _read_json(text)
     elif path.suffix.lower() in {".html", ".htm"} or head.startswith(("<!doctype", "<html")):
         drafts = _read_html(text)
@@ -146,6 +165,11 @@ def read_file(path: Path) -> list[_Draft]:
     if not drafts:
         raise SkipFile("no release text left after cleaning")
     return drafts
+
+
+def too_long(chars: int) -> str:
+    return (f"{chars:,} characters of text, over the {MAX_RELEASE_CHARS:,}-character limit for one release "
+            f"(qa.releases.MAX_RELEASE_CHARS); split it into smaller files")
 
 
 def _read_front_matter(text: str) -> _Draft:
@@ -245,10 +269,13 @@ def load_corpus(paths: Iterable[Path], corpus_root: Path) -> LoadReport:
         except Exception as exc:  # a reader bug must not stop the other files
             report.skipped.append((rel, f"could not be parsed ({type(exc).__name__}: {exc})"))
             continue
-        stem = slug(Path(rel).with_suffix("").as_posix(), 60)
+        stem = _id_stem(rel, 60)
         for draft in drafts:
+            if len(draft.body) > MAX_RELEASE_CHARS:  # a JSON record (other files are checked whole)
+                report.skipped.append((rel, f"release {draft.title or '(untitled)'!r}: {too_long(len(draft.body))}"))
+                continue
             title = draft.title or pages.derive_title(draft.body)
-            rid = stem if len(drafts) == 1 else f"{slug(stem, 40)}-{slug(title, 40)}"
+            rid = stem if len(drafts) == 1 else f"{_id_stem(rel, 40)}-{slug(title, 40)}"
             base, n = rid, 2
             while rid in ids:
                 rid, n = f"{base}-{n}", n + 1
@@ -263,8 +290,23 @@ def load_corpus(paths: Iterable[Path], corpus_root: Path) -> LoadReport:
     return report
 
 
+def _id_stem(rel: str, limit: int) -> str:
+    """The slug of a file's path without its suffix; a long one keeps its end (the file name),
+    so files outside the corpus folder, known by their absolute path, keep distinct ids."""
+    full = slug(Path(rel).with_suffix("").as_posix(), limit=len(rel) + 1)
+    return full[-limit:].strip("-") or "release"
+
+
+def real_path(path: Path) -> Path:
+    """``path`` with symlinks resolved; a symlink loop (which cannot be) is named as it stands."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.parent.resolve() / path.name
+
+
 def _relative(path: Path, root: Path) -> str:
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return real_path(path).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -1,0 +1,129 @@
+"""releases → chunks: properties of sentence-aware chunking, and the real tokenizer's limit."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa.chunks import SPECIAL_TOKENS, Chunker, sentences, word_counter
+from qa.releases import Release, load_corpus
+
+from conftest import REAL_MODEL, SAMPLE_CORPUS
+
+WORDS = ["police", "officers", "arrested", "a", "man", "in", "Stevenage", "on", "Monday", "after", "reports",
+         "burglary", "the", "12.5", "£1m", "Mr.", "Dr.", "St.", "Albans", "said", "“we", "are", "grateful”",
+         "(PCSOs)", "e.g.", "U.K.", "2019/20", "—", "anti-social", "behaviour", "www.herts.police.uk",
+         "investigation", "continuing", "and"]
+
+sentence = st.builds(
+    lambda first, rest, end: " ".join([first.capitalize(), *rest]) + end,
+    st.sampled_from(WORDS), st.lists(st.sampled_from(WORDS), min_size=0, max_size=40),
+    st.sampled_from([".", "?", "!", ".”", "", ":"]))
+paragraph = st.lists(sentence, min_size=1, max_size=5).map(" ".join)
+body = st.lists(paragraph, min_size=1, max_size=4).map(lambda ps: "\n\n".join(ps))
+title = st.lists(st.sampled_from(WORDS), min_size=1, max_size=24).map(" ".join)
+budget = st.integers(min_value=32, max_value=96)
+
+PROPS = settings(max_examples=int(os.environ.get("QA_HYPOTHESIS_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def release(text: str, heading: str = "Title") -> Release:
+    return Release(id="r", title=heading, body=text, source="r.txt")
+
+
+def nonspace(text: str, start: int, end: int) -> set[int]:
+    return {i for i in range(start, end) if not text[i].isspace()}
+
+
+@PROPS
+@given(body)
+def test_sentences_cover_every_character_once(text):
+    spans = sentences(text)
+    covered = [i for s in spans for i in range(s.start, s.end) if not text[i].isspace()]
+    assert sorted(covered) == sorted(nonspace(text, 0, len(text)))
+    assert len(covered) == len(set(covered))
+    assert all(text[s.start:s.end] == text[s.start:s.end].strip() and s.end > s.start for s in spans)
+
+
+@PROPS
+@given(body, title, budget)
+def test_every_sentence_lands_in_a_chunk(text, heading, max_tokens):
+    chunks = Chunker(word_counter, max_tokens).chunk(release(text, heading))
+    room = max_tokens - SPECIAL_TOKENS - len(heading.split())
+    for s in sentences(text):
+        inside = [c for c in chunks if c.start <= s.start and s.end <= c.end]
+        if len(text[s.start:s.end].split()) < room // 2:
+            assert inside, f"sentence {text[s.start:s.end]!r} is in no chunk"
+    covered = set().union(*(nonspace(text, c.start, c.end) for c in chunks))
+    assert covered == nonspace(text, 0, len(text))
+
+
+@PROPS
+@given(body, title, budget)
+def test_chunk_text_is_its_body_span(text, heading, max_tokens):
+    chunks = Chunker(word_counter, max_tokens).chunk(release(text, heading))
+    assert chunks
+    for seq, c in enumerate(chunks):
+        assert c.seq == seq and c.release_id == "r"
+        assert c.text == text[c.start:c.end] and c.text.strip() == c.text and c.text
+        assert c.embed_text.endswith(c.text)
+
+
+@PROPS
+@given(body, title, budget)
+def test_consecutive_chunks_overlap_by_at_most_one_sentence(text, heading, max_tokens):
+    chunks = Chunker(word_counter, max_tokens).chunk(release(text, heading))
+    spans = sentences(text)
+    for a, b in zip(chunks, chunks[1:]):
+        assert a.start < b.start and a.end < b.end
+        shared = [s for s in spans if b.start <= s.start and s.end <= a.end]
+        assert len(shared) <= 1
+        if b.start < a.end:  # the overlap is a whole sentence (or a piece of an over-long one)
+            assert b.start in {s.start for s in spans} or any(s.start < b.start < s.end for s in spans)
+
+
+@PROPS
+@given(body, title, budget)
+def test_no_embedded_text_exceeds_the_budget(text, heading, max_tokens):
+    for c in Chunker(word_counter, max_tokens).chunk(release(text, heading)):
+        assert word_counter([c.embed_text])[0] + SPECIAL_TOKENS <= max_tokens
+
+
+def test_budget_below_minimum_is_refused():
+    with pytest.raises(ValueError, match="at least 32, got 8"):
+        Chunker(word_counter, 8)
+
+
+def test_empty_body_gives_no_chunks():
+    assert Chunker(word_counter, 64).chunk(release("  \n\n ")) == []
+
+
+def test_one_sentence_overlap_on_a_simple_body():
+    text = " ".join(f"Sentence number {n} has exactly seven words." for n in range(10))
+    chunks = Chunker(word_counter, 32).chunk(release(text, "T"))
+    assert len(chunks) > 2
+    for a, b in zip(chunks, chunks[1:]):
+        assert a.text.endswith(b.text.split(".")[0] + ".")
+
+
+@pytest.mark.slow
+def test_no_sample_chunk_exceeds_the_model_limit():
+    from qa.vectors import SentenceTransformerEmbedder
+
+    embedder = SentenceTransformerEmbedder(REAL_MODEL)
+    limit = 256
+    assert embedder.max_tokens == limit
+    releases = load_corpus([SAMPLE_CORPUS], SAMPLE_CORPUS).releases
+    long_title = Release(id="long", title="Police update on the investigation " * 60, source="x.txt",
+                         body="Officers said " + "the investigation is continuing " * 300 + ".\n\n"
+                              + "A second paragraph follows. " * 50)
+    chunker = Chunker(embedder.count_tokens, limit, embedder.token_offsets)
+    chunks = [c for r in [*releases, long_title] for c in chunker.chunk(r)]
+    assert len(chunks) > len(releases)
+    pieces = embedder.tokenizer([c.embed_text for c in chunks], add_special_tokens=True)["input_ids"]
+    worst = max(len(p) for p in pieces)
+    assert worst <= limit, f"a chunk has {worst} word pieces"
+    assert worst > limit * 0.6  # chunks are packed, not tiny

@@ -1,0 +1,100 @@
+"""vectors → index: exact vs IVF FAISS indexes, filtered search, save and load."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.index import FaissIndex, ivf_params
+
+DIM = 64
+
+
+def clustered(n: int, rng: np.random.Generator, centres: np.ndarray, spread: float = 0.35) -> np.ndarray:
+    """Normalised vectors around random centres: shaped like real embeddings, not uniform noise."""
+    which = rng.integers(0, len(centres), n)
+    vectors = centres[which] + spread * rng.standard_normal((n, centres.shape[1])) / np.sqrt(centres.shape[1])
+    return (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.default_rng(7)
+    centres = rng.standard_normal((300, DIM))
+    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    return clustered(30_000, rng, centres), clustered(300, rng, centres)
+
+
+@pytest.fixture(scope="module")
+def flat(data):
+    return FaissIndex.build(data[0])
+
+
+@pytest.fixture(scope="module")
+def ivf(data):
+    return FaissIndex.build(data[0], exact_max=2_000)
+
+
+def recall_at(k: int, approx: np.ndarray, exact: np.ndarray) -> float:
+    return float(np.mean([len(set(a) & set(e)) / k for a, e in zip(approx[:, :k], exact[:, :k])]))
+
+
+def test_kind_follows_the_size_formula(flat, ivf, data):
+    assert flat.kind == "flat" and flat.nprobe is None
+    assert ivf.kind == "ivf"
+    nlist, nprobe = ivf_params(len(data[0]))
+    assert ivf.index.nlist == nlist == int(4 * np.sqrt(30_000)) and ivf.nprobe == nprobe
+    assert 16 <= nprobe < nlist
+    assert ivf_params(10) == (16, 16) and ivf_params(10**12)[0] == 65_536
+    assert flat.ntotal == ivf.ntotal == 30_000 and flat.dim == ivf.dim == DIM
+
+
+def test_flat_index_is_exact(flat, data):
+    vectors, queries = data
+    scores, ids = flat.search(queries, 10)
+    truth = np.argsort(-(queries @ vectors.T), axis=1)[:, :10]
+    assert recall_at(10, ids, truth) > 0.99
+    assert np.all(np.diff(scores, axis=1) <= 1e-6)
+
+
+def test_ivf_recall_at_10_against_exact(flat, ivf, data):
+    queries = data[1]
+    _, exact = flat.search(queries, 10)
+    _, approx = ivf.search(queries, 10)
+    recall = recall_at(10, approx, exact)
+    assert recall >= 0.95, f"IVF recall@10 is {recall:.3f}"
+
+
+@pytest.mark.parametrize("which", ["flat", "ivf"])
+def test_search_among_allowed_ids_only(which, flat, ivf, data):
+    index = {"flat": flat, "ivf": ivf}[which]
+    vectors, queries = data
+    allowed = np.random.default_rng(1).choice(len(vectors), 500, replace=False)
+    scores, ids = index.search(queries[:50], 10, allowed)
+    assert set(ids.ravel()) <= set(allowed.tolist())
+    sims = queries[:50] @ vectors[allowed].T
+    truth = allowed[np.argsort(-sims, axis=1)[:, :10]]
+    assert recall_at(10, ids, truth) >= 0.99  # a filtered IVF search looks in every list
+
+
+def test_fewer_allowed_than_k_pads_with_minus_one(flat, data):
+    allowed = np.array([3, 5, 8])
+    _, ids = flat.search(data[1][:2], 10, allowed)
+    assert sorted(ids[0][:3].tolist()) == [3, 5, 8] and ids[0][3:].tolist() == [-1] * 7
+
+
+def test_empty_index_searches_to_nothing():
+    index = FaissIndex.build(np.zeros((0, DIM), np.float32))
+    scores, ids = index.search(np.ones((2, DIM), np.float32), 5)
+    assert (ids == -1).all() and index.ntotal == 0
+
+
+@pytest.mark.parametrize("which", ["flat", "ivf"])
+def test_save_and_load_round_trip(which, flat, ivf, data, tmp_path):
+    index = {"flat": flat, "ivf": ivf}[which]
+    index.save(tmp_path / "v.faiss")
+    loaded = FaissIndex.load(tmp_path / "v.faiss")
+    assert (loaded.kind, loaded.nprobe, loaded.ntotal, loaded.dim) == (index.kind, index.nprobe, index.ntotal, DIM)
+    a_scores, a_ids = index.search(data[1][:20], 10)
+    b_scores, b_ids = loaded.search(data[1][:20], 10)
+    assert (a_ids == b_ids).all() and np.allclose(a_scores, b_scores)

@@ -1,0 +1,250 @@
+"""The ingest run: incremental changes, other folders, model changes, and the CLI commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from qa.errors import IndexIncompatible, IndexMissing, QaError
+from qa.ingest import ingest, is_stale
+from qa.snapshot import Snapshot
+from qa.vectors import HashEmbedder
+
+runner = CliRunner()
+
+
+def said(result) -> str:
+    """The command's output with rich's line wrapping undone."""
+    return " ".join(result.output.split())
+JPS = "herts-jps-year-in-review"
+HOTSPOT = "herts-operation-hotspot-page"
+
+
+class CountingEmbedder(HashEmbedder):
+    """The hash fake, remembering every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__(64, "hash-64")
+        self.texts: list[str] = []
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        self.texts += list(texts)
+        return super().embed_batch(texts)
+
+
+def chunk_texts(settings) -> dict[str, list[str]]:
+    snap = Snapshot.open(settings.index_dir)
+    try:
+        rows = snap.store._all('SELECT release_id, title, text FROM chunks ORDER BY id')
+        return {r["release_id"]: [] for r in rows} | _group(rows)
+    finally:
+        snap.close()
+
+
+def _group(rows) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["release_id"], []).append(f"{r['title']}\n{r['text']}")
+    return out
+
+
+def check_consistent(settings) -> Snapshot:
+    snap = Snapshot.open(settings.index_dir, settings.model)
+    releases, chunks = snap.store.counts()
+    assert (snap.manifest.releases, snap.manifest.chunks, snap.index.ntotal) == (releases, chunks, chunks)
+    ids = [r[0] for r in snap.store._all("SELECT id FROM chunks ORDER BY id")]
+    assert ids == list(range(chunks))
+    return snap
+
+
+def test_first_ingest_adds_everything(hash_settings):
+    embedder = CountingEmbedder()
+    report = ingest(hash_settings, embedder)
+    assert len(report.added) == report.releases == 14
+    assert report.updated == report.removed == [] and report.unchanged == 0 and report.skipped == []
+    assert report.embedded == report.chunks == len(embedder.texts) == len(set(embedder.texts))
+    check_consistent(hash_settings).close()
+    assert not is_stale(hash_settings)
+
+
+def test_incremental_ingest_reports_and_embeds_only_changes(built_index):
+    settings = built_index.settings
+    corpus = settings.corpus_dir
+    before = chunk_texts(settings)
+
+    embedder = CountingEmbedder()
+    report = ingest(settings, embedder)
+    assert (report.added, report.updated, report.removed, report.unchanged) == ([], [], [], 14)
+    assert report.embedded == 0 and embedder.texts == []
+
+    jps = corpus / "herts-jps-year-in-review.md"
+    jps.write_text(jps.read_text().replace("since tri-force collaboration in 2012", "since tri-force work began", 1))
+    (corpus / "herts-operation-hotspot-page.txt").unlink()
+    (corpus / "new-appeal.md").write_text(
+        "---\ntitle: Appeal after Hitchin crash\ndate: 2024-02-01\n---\nPolice are appealing for witnesses to a "
+        "collision on the A505 near Hitchin on Tuesday evening. A cyclist was taken to hospital.\n")
+    assert is_stale(settings)
+    embedder = CountingEmbedder()
+    report = ingest(settings, embedder)
+    assert report.added == ["new-appeal"]
+    assert report.updated == [JPS]
+    assert report.removed == [HOTSPOT]
+    assert report.unchanged == 12
+    after = chunk_texts(settings)
+    new_texts = {t for rid, texts in after.items() for t in texts} - {t for ts in before.values() for t in ts}
+    assert set(embedder.texts) == new_texts and len(embedder.texts) == report.embedded
+    assert 2 <= report.embedded <= len(after[JPS]) + len(after["new-appeal"])
+    assert HOTSPOT not in after and "new-appeal" in after
+    check_consistent(settings).close()
+    assert not is_stale(settings)
+
+
+def test_title_change_updates_and_re_embeds_that_release_only(built_index):
+    settings = built_index.settings
+    jps = settings.corpus_dir / "herts-jps-year-in-review.md"
+    jps.write_text(jps.read_text().replace('title: "Joint Protective Services', 'title: "JPS', 1))
+    embedder = CountingEmbedder()
+    report = ingest(settings, embedder)
+    assert report.updated == [JPS] and report.unchanged == 13
+    assert report.embedded == len(chunk_texts(settings)[JPS]) == len(embedder.texts)
+    assert all(t.startswith("JPS – A Year in Review\n") for t in embedder.texts)
+
+
+def test_ingesting_another_folder_keeps_existing_releases(built_index, tmp_path):
+    settings = built_index.settings
+    extra = tmp_path / "a-folder-outside-the-corpus-with-a-rather-long-name" / "extra"
+    extra.mkdir(parents=True)
+    for name, place in (("b", "Watford"), ("c", "Stevenage")):
+        (extra / f"{name}.txt").write_text(f"Officers arrested a man in {place} on Friday after a report of "
+                                           f"a burglary at a house on the high street.\n")
+    report = ingest(settings, built_index.embedder, [extra])
+    assert len(report.added) == 2 and report.removed == [] and report.releases == 16
+    ids = set(report.added)
+    assert all(rid.endswith(("extra-b", "extra-c")) for rid in ids)
+
+    # Adding a file that sorts first changes no other release's id.
+    (extra / "a.txt").write_text("Police closed the A1(M) near Welwyn for three hours after a lorry fire.\n")
+    report = ingest(settings, built_index.embedder, [extra])
+    assert len(report.added) == 1 and report.updated == [] and report.unchanged == 2
+
+    # Re-ingesting the corpus folder keeps the other folder's releases; removing from it removes.
+    report = ingest(settings, built_index.embedder)
+    assert report.removed == [] and report.releases == 17 and report.unchanged == 14
+    (extra / "b.txt").unlink()
+    report = ingest(settings, built_index.embedder, [extra])
+    assert [r for r in report.removed] == [next(i for i in ids if i.endswith("extra-b"))]
+    assert report.releases == 16
+    check_consistent(settings).close()
+
+
+def test_ingest_of_a_missing_path_is_refused(built_index, tmp_path):
+    with pytest.raises(QaError, match="does not exist"):
+        ingest(built_index.settings, built_index.embedder, [tmp_path / "nowhere"])
+
+
+def test_no_index_is_a_clear_error(hash_settings):
+    with pytest.raises(IndexMissing, match="run `qa ingest`"):
+        Snapshot.open(hash_settings.index_dir)
+
+
+def test_index_of_another_model_is_refused(built_index):
+    index_dir = built_index.settings.index_dir
+    with pytest.raises(IndexIncompatible, match=r"built with model 'hash-64'.*run `qa ingest` to re-embed"):
+        Snapshot.open(index_dir, model="all-MiniLM-L6-v2")
+    with pytest.raises(IndexIncompatible, match=r"64-dimensional.*makes 384.*run `qa ingest`"):
+        Snapshot.open(index_dir, dim=384)
+    from qa.service import Service
+
+    other = built_index.settings.model_copy(update={"model": "hash-32"})
+    with pytest.raises(IndexIncompatible, match="re-embed"):
+        Service(other).retriever.search("anti-slavery partnership")
+
+
+def test_re_ingest_with_another_model_rebuilds(built_index):
+    settings = built_index.settings.model_copy(update={"model": "hash-32"})
+    embedder = CountingEmbedder()
+    embedder.dim, embedder.name = 32, "hash-32"
+    report = ingest(settings, embedder)
+    assert report.embedded == report.chunks
+    snap = Snapshot.open(settings.index_dir, "hash-32", 32)
+    assert snap.manifest.dim == 32 and snap.index.dim == 32
+    snap.close()
+
+
+def test_search_returns_cited_passages(built_index):
+    passages = built_index.service.retriever.search("anti-slavery partnership organisations", k=3)
+    assert len(passages) == 3
+    snap = Snapshot.open(built_index.settings.index_dir)
+    for p in passages:
+        body = snap.store.release(p.release_id).body
+        assert body[p.start:p.end] == p.text
+        assert p.source and p.title and set(p.scores) >= {"rrf"}
+    snap.close()
+
+
+# --- the CLI, with the hash model ---
+
+
+def test_cli_ingest_stats_and_search(qa_env):
+    from qa.cli import app
+
+    result = runner.invoke(app, ["stats", "--json"])
+    assert result.exit_code == 2 and "run `qa ingest` to build one" in said(result)
+
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0, result.output
+    assert "added 14, updated 0, removed 0, unchanged 0, skipped 0" in said(result)
+    assert "14 releases" in said(result)
+
+    result = runner.invoke(app, ["stats", "--json"])
+    assert result.exit_code == 0, result.output
+    stats = json.loads(result.stdout)
+    assert stats["releases"] == 14 and stats["chunks"] >= 14 and stats["model"] == "hash-64"
+    assert stats["dim"] == 64 and stats["index_type"] == "flat" and stats["corpus_fingerprint"]
+
+    result = runner.invoke(app, ["ingest", "--if-stale"])
+    assert result.exit_code == 0 and "up to date" in said(result)
+
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 0 and "unchanged 14" in said(result)
+
+    result = runner.invoke(app, ["search", "Home Affairs Select Committee", "-k", "3", "--mode", "bm25", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["question"] == "Home Affairs Select Committee" and len(data["results"]) == 3
+    top = data["results"][0]
+    assert top["release_id"].endswith("pcc-to-appear-before-home-affairs-select")
+    assert {"text", "title", "start", "end", "source", "score", "scores", "url", "published"} <= set(top)
+
+    result = runner.invoke(app, ["search", "Home Affairs", "--since", "2019-01-01", "--json"])
+    assert {r["release_id"] for r in json.loads(result.stdout)["results"]} == {JPS}  # the only dated one
+    result = runner.invoke(app, ["search", "Home Affairs", "--until", "2019-06-12", "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["results"] == []
+    result = runner.invoke(app, ["search", "arrests", "--source", "herts-jps", "--json"])
+    assert {r["release_id"] for r in json.loads(result.stdout)["results"]} == {JPS}
+
+
+def test_cli_refuses_an_index_of_another_model(qa_env, monkeypatch):
+    from qa.cli import app
+    from qa.settings import get_settings
+
+    assert runner.invoke(app, ["ingest"]).exit_code == 0
+    monkeypatch.setenv("QA_MODEL", "hash-32")
+    get_settings.cache_clear()
+    result = runner.invoke(app, ["search", "anti-slavery"])
+    assert result.exit_code == 2
+    assert "re-embed" in said(result) and "Traceback" not in said(result)
+
+
+def test_cli_ingest_exit_code_says_a_file_was_skipped(qa_env):
+    from qa.cli import app
+
+    (qa_env.corpus_dir / "empty.txt").write_text("")
+    result = runner.invoke(app, ["ingest"])
+    assert result.exit_code == 1
+    assert "skipped: empty.txt: empty file" in said(result)
