@@ -125,6 +125,21 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = 
             out.print(f"{key:>20}: {value}", highlight=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
+) -> None:
+    """Serve the question page and the JSON API (docs at /docs) with uvicorn."""
+    import uvicorn
+
+    from qa.web.app import create_app
+
+    settings = get_settings()
+    console.print(f"serving {settings.index_dir} on http://{host}:{port} (API docs: /docs)", highlight=False)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
 def main() -> None:  # pragma: no cover
     app()
 
