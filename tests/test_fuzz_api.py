@@ -136,3 +136,10 @@ def test_huge_body_is_413(client):
 def test_report_fuzz_count():
     """Not a check: prints how many schemathesis cases ran (for the issue's closing note)."""
     print(f"schemathesis cases run: {CASES['n']}")
+
+
+@pytest.mark.parametrize("raw", [b'{"question": "\\ud800 zebra"}', b'{"question": "zebra", "filters": {"source": "\\udfff"}}',
+                                 b'{"question": "\\u0000"}', b'{"question": "zebra", "k": 1e400}',
+                                 b'{"question": "zebra", "k": 5.0}', b'{"question": "zebra", "k": true}'])
+def test_json_edge_cases(client, raw):
+    assert_reply(client.post("/api/ask", content=raw, headers={"content-type": "application/json"}))

@@ -63,9 +63,13 @@ def split_span(text: str, start: int | None, end: int | None) -> tuple[str, str,
     return text[:start], text[start:end], text[end:]
 
 
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
 def excerpt(text: str, start: int | None, end: int | None, context: int = 320) -> tuple[str, str, str]:
-    """Like ``split_span``, with the text before and after cut to about ``context`` characters at a word."""
-    before, hit, after = split_span(text, start, end)
+    """Like ``split_span``, with the text before and after cut to about ``context`` characters at a word,
+    and blank lines closed up."""
+    before, hit, after = (_BLANK_LINES.sub("\n", part) for part in split_span(text, start, end))
     if not hit:
         return before, hit, after
     if len(before) > context:
