@@ -248,3 +248,14 @@ def test_cli_ingest_exit_code_says_a_file_was_skipped(qa_env):
     result = runner.invoke(app, ["ingest"])
     assert result.exit_code == 1
     assert "skipped: empty.txt: empty file" in said(result)
+
+
+def test_a_second_concurrent_ingest_is_refused(built_index):
+    import fcntl
+
+    settings = built_index.settings
+    with open(settings.index_dir / ".ingest.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(QaError, match="another `qa ingest` is running"):
+            ingest(settings, built_index.embedder)
+    assert ingest(settings, built_index.embedder).unchanged == 14
