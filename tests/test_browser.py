@@ -77,6 +77,8 @@ def test_ask_then_follow_a_citation(server, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     sample = _sample_question()
     page = browser.new_page(viewport={"width": 1200, "height": 900})
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server) else outside.append(r.url))
     page.goto(server + "/")
     assert page.title().startswith("qa")
     page.fill("#q", sample["question"])
@@ -110,6 +112,7 @@ def test_ask_then_follow_a_citation(server, browser):
     assert box is not None and 0 <= box["y"] < 900, box  # scrolled into view
     page.screenshot(path=str(ARTIFACTS / "browser-release.png"))
     page.close()
+    assert outside == [], f"the pages fetched from outside the server: {outside}"
 
 
 def test_works_without_javascript_and_on_a_phone(server, browser):
