@@ -104,6 +104,38 @@ def search(
 
 
 @app.command()
+def ask(
+    question: str,
+    k: Annotated[int, typer.Option("-k", min=1, max=20, help="how many passages to read")] = 5,
+    since: Annotated[Optional[str], typer.Option(help="published on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[Optional[str], typer.Option(help="published on or before (YYYY-MM-DD)")] = None,
+    source: Annotated[Optional[str], typer.Option(help="area/force, or part of the source file name")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Answer a question from the releases, citing the passage behind every sentence."""
+    from qa.store import Filters
+
+    try:
+        answer = _service().ask(question, k, Filters(since, until, source))
+    except QaError as exc:
+        _fail(exc)
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+        return
+    out.print(answer.answer, highlight=False)
+    if answer.note:
+        out.print(f"[dim]note: {answer.note}[/dim]", highlight=False)
+    out.print("")
+    for c in answer.citations:
+        body_quote = c.text[c.start - c.passage_start:c.end - c.passage_start].replace("\n", " ")
+        out.print(f"[bold][{c.n}] {c.title}[/bold] ({c.published or 'undated'}; {c.source}, chars {c.start}-{c.end})",
+                  highlight=False)
+        out.print(f"    “{body_quote}”" + (f"\n    {c.url}" if c.url else ""), highlight=False)
+    t = answer.timings_ms
+    out.print(f"[dim]{' · '.join(f'{k} {v:.0f} ms' for k, v in t.items())}[/dim]", highlight=False)
+
+
+@app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """How many releases and chunks the index holds, and how it was built."""
     from dataclasses import asdict

@@ -28,3 +28,23 @@ class Service:
     def retriever(self) -> Retriever:
         s = self.settings
         return Retriever(self.embedder, self.snapshots, s.candidates, s.rrf_k, make_reranker(s.reranker, self.embedder))
+
+    @cached_property
+    def answerer(self):
+        from qa.answerers.factory import make_answerer
+
+        return make_answerer(self.settings, self.embedder)
+
+    def ask(self, question: str, k: int | None = None, filters=None) -> "Answer":
+        """Retrieve passages for ``question`` and answer from them; timings in ``timings_ms``."""
+        import time
+
+        from qa.answer import Answer  # noqa: F401  (the return type)
+
+        k = k or self.settings.top_k
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        passages = self.retriever.search(question, k, filters, timings=timings)
+        answer = self.answerer.answer(question, passages)
+        answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - t0) * 1000}
+        return answer
