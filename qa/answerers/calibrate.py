@@ -1,0 +1,59 @@
+"""Calibrating the extractive answerer's abstention threshold on labelled questions.
+
+Each question of a questions file (``corpus/questions.jsonl``: ``release_ids`` empty means
+the releases don't answer it) goes through the user's path; the answerer's evidence
+score for its best sentence is recorded. Questions whose capitalised words appear in no
+retrieved passage abstain whatever the score (``ExtractiveAnswerer.unknown_names``), so
+only the others take part. The threshold chosen maximises balanced accuracy — the mean
+of recall on unanswerable questions and of 1 − false-abstention rate on answerable ones —
+and, among equals, is the lowest (a false abstention hides a true answer; a wrong answer
+still shows its source).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Calibration:
+    threshold: float
+    balanced_accuracy: float
+    abstain_recall: float
+    false_abstention: float
+    answerable: list[float]
+    unanswerable: list[float]
+
+
+def evidence_scores(service, questions: list[dict]) -> list[tuple[bool, float, bool]]:
+    """(answerable, best sentence score, abstains on unknown names) for each question."""
+    answerer = service.answerer
+    out = []
+    for q in questions:
+        passages = service.retriever.search(q["question"], service.settings.top_k)
+        scored = answerer.score_sentences(q["question"], passages)
+        best = scored[0].score if scored else float("-inf")
+        out.append((bool(q["release_ids"]), best, bool(answerer.unknown_names(q["question"], passages))))
+    return out
+
+
+def choose_threshold(rows: list[tuple[bool, float, bool]]) -> Calibration:
+    answerable = [s for a, s, _ in rows if a]
+    unanswerable = [s for a, s, _ in rows if not a]
+    candidates = sorted({round(s, 3) for _, s, _ in rows if s != float("-inf")} | {0.0})
+    best: Calibration | None = None
+    for t in candidates:
+        abstains = [(a, s < t or unknown) for a, s, unknown in rows]
+        recall = sum(x for a, x in abstains if not a) / max(1, len(unanswerable))
+        false = sum(x for a, x in abstains if a) / max(1, len(answerable))
+        bacc = (recall + 1 - false) / 2
+        if best is None or bacc > best.balanced_accuracy + 1e-9:
+            best = Calibration(t, bacc, recall, false, answerable, unanswerable)
+    assert best is not None
+    return best
+
+
+def load_questions(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
