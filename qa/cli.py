@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from qa.bench.cli import bench
 from qa.errors import QaError
 from qa.settings import get_settings
 
@@ -197,6 +198,9 @@ def serve(
     settings = get_settings()
     console.print(f"serving {settings.index_dir} on http://{host}:{port} (API docs: /docs)", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+app.command()(bench)
 
 
 def main() -> None:  # pragma: no cover
