@@ -4,10 +4,10 @@ Each question of a questions file (``corpus/questions.jsonl``: ``release_ids`` e
 the releases don't answer it) goes through the user's path; the answerer's evidence
 score for its best sentence is recorded. Questions whose capitalised words appear in no
 retrieved passage abstain whatever the score (``ExtractiveAnswerer.unknown_names``), so
-only the others take part. The threshold chosen maximises balanced accuracy — the mean
-of recall on unanswerable questions and of 1 − false-abstention rate on answerable ones —
-and, among equals, is the lowest (a false abstention hides a true answer; a wrong answer
-still shows its source).
+only the others take part. The threshold chosen abstains on as many unanswerable
+questions as it can while abstaining on at most ``max_false`` (5%) of the answerable ones,
+and among equals is the lowest: a false abstention hides an answer the releases give,
+while a wrong answer still shows the passage it came from for the reader to check.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def evidence_scores(service, questions: list[dict]) -> list[tuple[bool, float, b
     return out
 
 
-def choose_threshold(rows: list[tuple[bool, float, bool]]) -> Calibration:
+def choose_threshold(rows: list[tuple[bool, float, bool]], max_false: float = 0.05) -> Calibration:
     answerable = [s for a, s, _ in rows if a]
     unanswerable = [s for a, s, _ in rows if not a]
     candidates = sorted({round(s, 3) for _, s, _ in rows if s != float("-inf")} | {0.0})
@@ -49,9 +49,12 @@ def choose_threshold(rows: list[tuple[bool, float, bool]]) -> Calibration:
         recall = sum(x for a, x in abstains if not a) / max(1, len(unanswerable))
         false = sum(x for a, x in abstains if a) / max(1, len(answerable))
         bacc = (recall + 1 - false) / 2
-        if best is None or bacc > best.balanced_accuracy + 1e-9:
+        if false > max_false + 1e-9:
+            continue
+        if best is None or recall > best.abstain_recall + 1e-9:
             best = Calibration(t, bacc, recall, false, answerable, unanswerable)
-    assert best is not None
+    if best is None:  # nothing meets the bound: never abstain on score alone
+        return Calibration(float("-inf"), 0.5, 0.0, 0.0, answerable, unanswerable)
     return best
 
 

@@ -1,0 +1,21 @@
+"""The abstention threshold is chosen from labelled evidence scores, within the false-abstention bound."""
+
+from qa.answerers.calibrate import choose_threshold
+
+
+def test_threshold_separates_scores_within_the_false_abstention_bound():
+    rows = [(True, s, False) for s in (0.6, 0.7, 0.8, 0.9, 1.0) * 4] + [(False, s, False) for s in (0.1, 0.2, 0.65)]
+    c = choose_threshold(rows, max_false=0.05)
+    assert 0.2 < c.threshold <= 0.6  # abstains on 0.1 and 0.2, never on an answerable question
+    assert c.false_abstention == 0.0 and round(c.abstain_recall, 2) == 0.67
+
+
+def test_unknown_names_abstain_whatever_the_threshold():
+    rows = [(True, 0.9, False)] * 20 + [(False, 0.95, True)]
+    c = choose_threshold(rows)
+    assert c.abstain_recall == 1.0 and c.false_abstention == 0.0
+
+
+def test_no_threshold_meets_the_bound_means_no_score_abstention():
+    rows = [(True, 0.1, True)] * 5 + [(False, 0.5, False)]
+    assert choose_threshold(rows).threshold == float("-inf")
