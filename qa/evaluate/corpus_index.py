@@ -1,0 +1,113 @@
+"""A benchmark corpus as a qa index: the same Chunker, embedding cache, FAISS index, Store
+and snapshot that ``qa ingest`` uses, fed with ``Release`` records built from a public
+data set instead of corpus files.
+
+The index lives in a cache folder (``<cache>/<bench>-index-<model>-<tokens>``, ``<cache>`` =
+``reports/`` unless ``--cache-dir`` says otherwise) and is
+rebuilt only when the documents, the model or the chunk budget change. Vectors come from
+one shared embedding cache (``<cache>/embedding-cache.sqlite``), so a rebuild, another
+chunk budget or a subset of the corpus embeds only chunk texts never embedded before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.chunks import Chunker
+from qa.index import FaissIndex
+from qa.releases import Release
+from qa.snapshot import Manifest, current_dir, new_build_dir, publish
+from qa.store import Store
+from qa.vectors import EmbeddingCache, Embedder, embed_with_cache
+
+@dataclass
+class BuildStats:
+    index_dir: Path
+    documents: int
+    chunks: int
+    embedded: int
+    seconds: float
+    reused: bool
+
+    def describe(self) -> str:
+        if self.reused:
+            return f"index reused: {self.documents:,} documents, {self.chunks:,} chunks in {self.index_dir}"
+        rate = f", {self.embedded / self.seconds:.1f} chunks/s" if self.embedded and self.seconds else ""
+        return (f"index built: {self.documents:,} documents → {self.chunks:,} chunks, {self.embedded:,} embedded "
+                f"(the rest from the cache) in {self.seconds:.1f} s{rate}")
+
+
+def index_dir_for(root: Path, bench: str, model: str, chunk_tokens: int, tag: str = "") -> Path:
+    name = re.sub(r"[^A-Za-z0-9.]+", "-", Path(model).name if "/" in model else model)
+    return root / f"{bench}-index-{name}-{chunk_tokens}{'-' + tag if tag else ''}"
+
+
+def open_cache(root: Path) -> EmbeddingCache:
+    """The embedding cache the benchmark indexes share."""
+    return EmbeddingCache(root / "embedding-cache.sqlite")
+
+
+def fingerprint(releases: Sequence[Release], model: str, chunk_tokens: int) -> str:
+    h = hashlib.sha1(f"{model}\0{chunk_tokens}".encode())
+    for r in releases:
+        h.update(f"{r.id}\0{r.title}\0{r.body_hash}\0".encode())
+    return h.hexdigest()
+
+
+class CachedEmbedder:
+    """An embedder whose vectors go through the embedding cache (a reranker re-embeds the same sentences)."""
+
+    def __init__(self, embedder: Embedder, cache: EmbeddingCache) -> None:
+        self.inner, self.cache = embedder, cache
+        self.name, self.dim = embedder.name, embedder.dim
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        return embed_with_cache(self.inner, texts, self.cache)[0]
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.inner.count_tokens(texts)
+
+
+def build_index(releases: Sequence[Release], index_dir: Path, embedder: Embedder, chunk_tokens: int,
+                cache: EmbeddingCache, progress=None) -> BuildStats:
+    """Publish a snapshot of ``releases`` in ``index_dir`` unless an identical one is there."""
+    started = time.perf_counter()
+    wanted = fingerprint(releases, embedder.name, chunk_tokens)
+    live = current_dir(index_dir)
+    if live is not None:
+        manifest = Manifest.read(live / "manifest.json")
+        if manifest.corpus_fingerprint == wanted:
+            return BuildStats(index_dir, manifest.releases, manifest.chunks, 0, 0.0, True)
+    chunker = Chunker(embedder.count_tokens, chunk_tokens, getattr(embedder, "token_offsets", None))
+    chunks = [c for per in chunker.chunk_batch(releases) for c in per]
+    vectors, embedded = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    build = new_build_dir(index_dir)
+    store = Store.create(build / "qa.sqlite")
+    try:
+        store.add(releases, chunks)
+    finally:
+        store.close()
+    index = FaissIndex.build(vectors.reshape(len(chunks), embedder.dim))
+    index.save(build / "vectors.faiss")
+    Manifest(model=embedder.name, dim=embedder.dim, index_type=index.kind, nprobe=index.nprobe,
+             releases=len(releases), chunks=len(chunks), corpus_fingerprint=wanted,
+             built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=chunk_tokens,
+             ).write(build / "manifest.json")
+    publish(index_dir, build)
+    return BuildStats(index_dir, len(releases), len(chunks), embedded, time.perf_counter() - started, False)
+
+
+def encode_speed(embedder: Embedder, texts: Sequence[str]) -> float:
+    """Texts per second the embedder encodes (no cache), after one warm-up batch."""
+    embedder.embed_batch(list(texts[:4]))
+    t0 = time.perf_counter()
+    embedder.embed_batch(list(texts))
+    return len(texts) / (time.perf_counter() - t0)
