@@ -7,8 +7,14 @@ quoted data. The reply is checked here, never trusted:
 * a marker ``[n]`` that names no passage is dropped;
 * a sentence loses a citation whose passage does not support it: fewer than
   ``min_support`` of the sentence's content words occur in that passage;
+* a sentence must be about the question: it, or the passage sentence supporting it,
+  shares a content word with the question (so a word copied from an injected
+  instruction, "HACKED [3]", is not an answer);
 * a sentence left with no citation is dropped; an answer left with no sentence, or one
   that says the releases don't say, becomes an abstention.
+
+Passage text goes into the prompt with ``<``, ``>`` and ``&`` escaped, so no release can
+forge or close a ``<passage>`` tag.
 
 When the endpoint is down, slower than ``QA_LLM_TIMEOUT_S``, or replies with garbage,
 the extractive answer is returned instead, with ``note`` saying why.
@@ -32,7 +38,8 @@ from qa.passages import Passage
 from qa.settings import Settings
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
-ABSTAIN = re.compile(r"releases (don'?t|do not) say|not (contain|mention|say)|no information", re.I)
+ABSTAIN = re.compile(r"releases (don'?t|do not) say|passages (don'?t|do not) (say|contain|mention)|no information", re.I)
+MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,3}\])+)")
 
 
 class GenerativeAnswerer:
@@ -88,6 +95,8 @@ class GenerativeAnswerer:
         """Keep only the sentences of ``reply`` whose citations the passages support."""
         if ABSTAIN.search(reply) and not MARKER.search(reply):
             return abstention(question, passages)
+        reply = MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), reply)  # "arrests. [1]" → "arrests [1]."
+        qstems = {spans.stem(w) for w in content_words(question)}
         kept: list[str] = []
         citations: dict[int, Citation] = {}
         renumber: dict[int, int] = {}
@@ -100,9 +109,9 @@ class GenerativeAnswerer:
             for n in dict.fromkeys(cited):
                 if 1 <= n <= len(passages):
                     where = self.support(claim, passages[n - 1])
-                    if where is not None:
+                    if where is not None and self.on_topic(claim, passages[n - 1].text[where[0]:where[1]], qstems):
                         good.append((n, where))
-            if not good or not claim.strip(" .") or ABSTAIN.search(claim):
+            if not good or not claim.strip(" ."):
                 dropped += 1
                 continue
             markers = ""
@@ -117,6 +126,11 @@ class GenerativeAnswerer:
         note = f"{dropped} unsupported sentence(s) removed from the LLM's answer" if dropped else None
         return Answer(question=question, answer=" ".join(kept), abstained=False,
                       citations=[citations[k] for k in sorted(citations)], answerer=self.name, note=note)
+
+    @staticmethod
+    def on_topic(claim: str, evidence: str, question_stems: set[str]) -> bool:
+        words = {spans.stem(w) for w in content_words(f"{claim} {evidence}")}
+        return not question_stems or bool(words & question_stems)
 
     def support(self, claim: str, passage: Passage) -> tuple[int, int] | None:
         """The span (in the passage) of the sentence best supporting ``claim``, or None if too little overlaps."""
