@@ -7,8 +7,8 @@ retrieved passage abstain whatever the score (``ExtractiveAnswerer.unknown_names
 only the others take part. The threshold chosen abstains on as many unanswerable
 questions as it can while abstaining on at most ``max_false`` (5%) of the answerable ones
 (a false abstention hides an answer the releases give, while a wrong answer still shows
-the passage it came from for the reader to check). Every threshold in an interval gives
-those same figures; the middle of the interval is chosen, the widest margin to both sides.
+the passage it came from for the reader to check). Of the thresholds with those figures the
+highest is taken, moved halfway down to the nearest score below it, for a margin on both sides.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def evidence_scores(service, questions: list[dict]) -> list[tuple[bool, float, b
 def choose_threshold(rows: list[tuple[bool, float, bool]], max_false: float = 0.05) -> Calibration:
     answerable = [s for a, s, _ in rows if a]
     unanswerable = [s for a, s, _ in rows if not a]
-    candidates = sorted({round(s, 3) for _, s, _ in rows if s != float("-inf")} | {0.0})
+    candidates = sorted({s for _, s, _ in rows if s != float("-inf")})
     best: Calibration | None = None
     results = []
     for t in candidates:
@@ -58,8 +58,11 @@ def choose_threshold(rows: list[tuple[bool, float, bool]], max_false: float = 0.
             best = Calibration(t, bacc, recall, false, answerable, unanswerable)
     if best is None:  # nothing meets the bound: never abstain on score alone
         return Calibration(float("-inf"), 0.5, 0.0, 0.0, answerable, unanswerable)
-    same = [t for t, r, f in results if abs(r - best.abstain_recall) < 1e-9 and abs(f - best.false_abstention) < 1e-9]
-    best.threshold = (min(same) + max(same)) / 2
+    # Threshold t abstains on scores < t, so every t in (u[j-1], u[j]] acts like candidate u[j]. Of the
+    # candidates with the best figures take the highest, u[b], and go halfway down to the score below it.
+    b = max(i for i, (t, r, f) in enumerate(results)
+            if abs(r - best.abstain_recall) < 1e-9 and abs(f - best.false_abstention) < 1e-9)
+    best.threshold = (candidates[b] + candidates[b - 1]) / 2 if b > 0 else candidates[0] - 0.05
     return best
 
 

@@ -52,7 +52,7 @@ def content_words(text: str) -> list[str]:
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, threshold: float = 0.45, margin: float = 0.1,
+    def __init__(self, embedder: Embedder, threshold: float = 0.34, margin: float = 0.1,
                  max_sentences: int = 2, lexical_weight: float = 0.5, type_weight: float = 0.1,
                  max_embedded: int = 24) -> None:
         if not 1 <= max_sentences <= 3:
