@@ -117,12 +117,16 @@ class IngestBench:
         return result
 
     def profile(self, name: str, corpus_dir: Path) -> dict | None:
-        """pyinstrument over an ingest of the first files of the corpus, with an empty cache again."""
+        """pyinstrument over an ingest of the first files again, with the embedding cache of the measured run:
+        the model is out of the picture, so the profile shows the pipeline around it (the gap)."""
         from qa.chunks import _sentences
 
         files = sorted(p for p in corpus_dir.rglob("*") if p.is_file())[:self.profile_files]
         index_dir = self.work_dir / f"profile-{name}"
         shutil.rmtree(index_dir, ignore_errors=True)
+        index_dir.mkdir(parents=True)
+        for part in (self.work_dir / f"ingest-{name}").glob("cache.sqlite*"):
+            shutil.copy2(part, index_dir / part.name)
         settings = self.settings.model_copy(update={"corpus_dir": corpus_dir, "index_dir": index_dir})
         _sentences.cache_clear()
         _, spots = profiling.profile(f"ingest-{name}", self.profile_dir, ingest, settings, self.embedder, files)

@@ -97,8 +97,9 @@ def ingest(r: dict) -> list[str]:
               "either clock starts.", ""]
     for x in r.get("ingest", []):
         if x.get("hot_spots"):
-            lines += [f"Profile of the ingest of {x['corpus']} (first {x['hot_spots'].get('files', '?')} files, "
-                      f"pyinstrument, `{x['hot_spots'].get('file', '')}`): {profiling.describe(x['hot_spots'], 5)}", ""]
+            lines += [f"Profile of the ingest of {x['corpus']} (its first {x['hot_spots'].get('files', '?')} files "
+                      f"again, embedding cache warm so the model is out of the picture; pyinstrument, "
+                      f"`profiles/{x['hot_spots'].get('file', '')}`): {profiling.describe(x['hot_spots'], 5)}", ""]
     return lines
 
 

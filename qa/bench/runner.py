@@ -93,7 +93,7 @@ class BenchRunner:
     def ingest(self) -> None:
         c = self.config
         bench = IngestBench(self.settings, self.embedder, c.work_dir,
-                            c.out / "profiles" if c.profile else None, profile_files=50 if c.quick else 200,
+                            c.out / "profiles" if c.profile else None, profile_files=100 if c.quick else 500,
                             raw_max=c.raw_encode_max, seed=c.seed)
         bench.warm_up()
         folders = [("sample corpus" if self.settings.corpus_dir == PROJECT_ROOT / "corpus" else "corpus folder",
