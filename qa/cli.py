@@ -62,11 +62,11 @@ def ingest(
               f"duplicates {len(report.duplicates)}")
     for name, ids in (("added", report.added), ("updated", report.updated), ("removed", report.removed)):
         for rid in ids:
-            out.print(f"  {name}: {rid}", highlight=False)
-    for file, reason in report.skipped:
-        out.print(f"  skipped: {file}: {reason}", highlight=False)
+            out.print(f"  {name}: {rid}", highlight=False, soft_wrap=True)
+    for file, reason in report.skipped:  # one line per file, however long, for grep and logs
+        out.print(f"  skipped: {file}: {reason}", highlight=False, soft_wrap=True)
     for file, kept in report.duplicates:
-        out.print(f"  duplicate: {file} (same text as {kept})", highlight=False)
+        out.print(f"  duplicate: {file} (same text as {kept})", highlight=False, soft_wrap=True)
     out.print(f"{report.releases} releases, {report.chunks} chunks ({report.embedded} embedded) "
               f"in {report.seconds:.1f} s → {settings.index_dir}")
     if report.skipped:

@@ -100,24 +100,50 @@ def make_reranker(name: str, embedder: Embedder) -> Reranker | None:
 
 
 class LiveSnapshot:
-    """The current snapshot, reloaded when an ingest publishes a new one (checked each second)."""
+    """The current snapshot, reloaded when an ingest publishes a new one (checked every ``check_s``).
 
-    def __init__(self, index_dir: Path, model: str | None = None) -> None:
+    A request may still be reading the snapshot a reload replaces, so that one is not
+    closed at once: the snapshot just replaced stays open, and older ones are closed once
+    they have been out of use for ``grace_s`` seconds (a request reads the snapshot for
+    well under a second). At most the current, the previous and those replaced within
+    the last ``grace_s`` are open; ``qa.snapshot.publish`` keeps the previous one on disk.
+    """
+
+    def __init__(self, index_dir: Path, model: str | None = None, check_s: float = 1.0, grace_s: float = 30.0) -> None:
+        if check_s < 0 or grace_s < 0:
+            raise ValueError(f"check_s and grace_s must be 0 or more, got {check_s} and {grace_s}")
         self.index_dir = index_dir
         self.model = model
+        self.check_s = check_s
+        self.grace_s = grace_s
         self._snapshot: Snapshot | None = None
+        self._retired: list[tuple[float, Snapshot]] = []  # (when it was replaced, snapshot), oldest first
         self._checked = 0.0
         self._lock = threading.Lock()
 
     def get(self) -> Snapshot:
         now = time.monotonic()
         with self._lock:
-            if self._snapshot is None or now - self._checked > 1.0:
+            if self._snapshot is None or now - self._checked >= self.check_s:
                 self._checked = now
                 path = current_dir(self.index_dir)
                 if self._snapshot is None or path != self._snapshot.path:
-                    self._snapshot = Snapshot.open(self.index_dir, self.model)
+                    fresh = Snapshot.open(self.index_dir, self.model)
+                    if self._snapshot is not None:
+                        self._retired.append((now, self._snapshot))
+                    self._snapshot = fresh
+                while len(self._retired) > 1 and now - self._retired[0][0] >= self.grace_s:
+                    self._retired.pop(0)[1].close()
             return self._snapshot
+
+    def close(self) -> None:
+        """Close every snapshot this has opened (the next ``get`` opens the current one again)."""
+        with self._lock:
+            for _, snap in self._retired:
+                snap.close()
+            if self._snapshot is not None:
+                self._snapshot.close()
+            self._snapshot, self._retired = None, []
 
 
 class Retriever:

@@ -9,7 +9,8 @@ Layout of ``QA_INDEX_DIR``::
 A build writes a new snapshot folder under a ``.tmp`` name, renames it when complete,
 then replaces ``current`` with ``os.replace`` (one atomic rename). A crash at any point
 leaves ``current`` pointing at the previous, whole snapshot; leftover ``.tmp`` folders are
-removed by the next build. The previous snapshot is kept, so a server still reading it
+removed by the next build, and so is a ``current.<pid>.tmp`` link left by a build killed
+at the swap. The previous snapshot is kept, so a server still reading it
 keeps answering until it notices the swap and reloads.
 """
 
@@ -111,9 +112,12 @@ def publish(index_dir: Path, build: Path) -> Path:
     os.rename(build, final)
     _fsync(final.parent)
     previous = current_dir(index_dir)
+    # A build killed between making its link and the swap leaves a current.<pid>.tmp link behind.
+    # Ingest publishes under its lock (.ingest.lock), so no other build is between those steps now.
+    for stale in index_dir.glob("current.*.tmp"):
+        if stale.is_symlink():
+            stale.unlink(missing_ok=True)
     tmp_link = index_dir / f"current.{os.getpid()}.tmp"
-    if tmp_link.is_symlink():
-        tmp_link.unlink()
     os.symlink(Path("snapshots") / final.name, tmp_link)
     os.replace(tmp_link, index_dir / "current")
     _fsync(index_dir)
