@@ -96,7 +96,9 @@ class ExtractiveAnswerer:
             found = spans.scored_span(kind, text, qwords, weights) if kind else None
             typed = found is not None
             pointed = min(1.0, max(0.0, found[1]) / (total or 1.0)) if found else 0.0
-            score = float(c) + self.lexical_weight * lex + (self.type_weight * (0.5 + pointed) if typed else 0.0)
+            beside = self.type_weight if found and found[2] else 0.0  # "157 arrests" for "how many arrests"
+            score = (float(c) + self.lexical_weight * lex + beside
+                     + (self.type_weight * (0.5 + pointed) if typed else 0.0))
             scored.append(Scored(i, a, b, text, float(c), lex, typed, score))
         return sorted(scored, key=lambda s: -s.score)
 

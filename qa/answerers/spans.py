@@ -80,21 +80,25 @@ def candidates(kind: str, sentence: str) -> list[tuple[int, int]]:
 
 
 def best_span(kind: str, sentence: str, question_words: Sequence[str], weights: dict[str, float]) -> str | None:
-    """The candidate span nearest (in words, weighted by rarity) to the question's words."""
+    """The candidate span nearest (in words, weighted by rarity) to the question's words, when one
+    of them stands beside it; else None (no lead is better than a guessed one)."""
     found = scored_span(kind, sentence, question_words, weights)
-    return found[0] if found else None
+    return found[0] if found and found[2] else None
 
 
 def scored_span(kind: str, sentence: str, question_words: Sequence[str],
-                weights: dict[str, float]) -> tuple[str, float] | None:
-    """(span, how strongly the question's words point at it) for the best candidate, or None."""
+                weights: dict[str, float]) -> tuple[str, float, bool] | None:
+    """(span, how strongly the question's words point at it, whether one stands right beside it), or None.
+
+    "Beside" means: for a count, the word just before or after the number is a question word
+    ("157 arrests" for "how many arrests"); for other kinds, a question word within three words."""
     spans = candidates(kind, sentence)
     if not spans:
         return None
     qstems = {stem(w) for w in question_words}
     tokens = [(m.start(), m.end(), stem(m.group())) for m in WORD.finditer(sentence)]
     anchors = [(i, weights.get(t, 1.0)) for i, (_, _, t) in enumerate(tokens) if t in qstems]
-    best, best_score = None, -math.inf
+    best, best_score, best_adjacent = None, -math.inf, False
     asks_year = any(w.lower() in ("year", "years") for w in question_words)
     for a, b in spans:
         text = sentence[a:b]
@@ -110,12 +114,16 @@ def scored_span(kind: str, sentence: str, question_words: Sequence[str],
         score = sum(w / (1 + abs(pos - i)) ** 1.5 for i, w in anchors) - 0.001 * pos
         if kind == "number":  # "129 criminal cases" for "how many criminal cases"
             near = [(end, 1.0), (end + 1, 0.5), (pos - 1, 1.0)]
-            score += sum(f * weights.get(tokens[i][2], 1.0) for i, f in near
-                         if 0 <= i < len(tokens) and tokens[i][2] in qstems)
+            hits = [f * weights.get(tokens[i][2], 1.0) for i, f in near
+                    if 0 <= i < len(tokens) and tokens[i][2] in qstems]
+            score += sum(hits)
+            adjacent = bool(hits)
+        else:
+            adjacent = any(abs(pos - i) <= 3 for i, _ in anchors)
         if kind == "person":
             score += 0.5 * len(own) / max(1, len(text.split()))
         if score > best_score:
-            best, best_score = (a, b), score
+            best, best_score, best_adjacent = (a, b), score, adjacent
     if best is None:
         return None
     a, b = best
@@ -125,4 +133,4 @@ def scored_span(kind: str, sentence: str, question_words: Sequence[str],
         m = re.match(r"\s+([A-Za-z][a-z\-]+)", rest)
         if m and stem(m.group(1)) in qstems:
             text = f"{text} {m.group(1)}"
-    return text, best_score
+    return text, best_score, best_adjacent
