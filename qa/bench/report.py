@@ -63,6 +63,8 @@ def header(r: dict) -> list[str]:
             f"{m['memory_gb']} GB RAM, {m['platform']}, Python {m['python']}, torch threads {m['torch_threads']}",
             f"- **Load average** (1/5/15 min) at start {m['load_average']}, at end {r.get('load_average_end')}",
             f"- **Libraries:** {libs}",
+            "- **Time per section:** " + ", ".join(f"{k} {v / 60:.1f} min" for k, v in
+                                                   r.get("section_seconds", {}).items()),
             f"- **Plan:** sizes {', '.join(f'{n:,}' for n in c['sizes'])} chunks (flat index up to "
             f"{c['exact_index_max']:,}, IVF above), {c['queries']} questions per search mode, "
             f"{c['rerank_queries']} with rerank, {c['ask_queries']} for ask, clients {c['clients']} for "
@@ -117,11 +119,12 @@ def queries(r: dict) -> list[str]:
                                                                                f"{q['nprobe']})" if q.get("nprobe") else ""),
                            _f(q.get("recall10"), 3), f"{_f(ivf.get('recall10'), 3)} (nlist {ivf.get('nlist', '–')}, "
                            f"nprobe {ivf.get('nprobe', '–')})", _f(q["build_s"]),
-                           _f(w.get("rss_mb", {}).get("rss")), _f(w.get("rss_mb", {}).get("peak")), _f(q["disk_mb"])])
+                           _f(w.get("rss_mb", {}).get("rss")), _f(w.get("rss_mb", {}).get("peak")), _f(q["disk_mb"]),
+                           _f(q.get("seconds", 0) / 60)])
     lines = _table(["chunks", "mode", "queries", "p50 ms", "p95 ms", "p99 ms", "of which query embedding, p50 ms"],
                    rows)
     lines += _table(["chunks", "real chunks", "index served", "recall@10 vs exact", "IVF by formula: recall@10",
-                     "build s", "RSS MB", "peak RSS MB", "on disk MB"], index_rows)
+                     "build s", "RSS MB", "peak RSS MB", "on disk MB", "minutes for this size"], index_rows)
     lines += [r.get("scale_note", ""), ""]
     for q in r.get("queries", []):
         for name, spots in (q.get("worker", {}).get("hot_spots") or {}).items():

@@ -57,6 +57,12 @@ class BenchRunner:
         r["targets"] = targets.check(r)
         r["seconds"] = time.perf_counter() - started
         r["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
+        busy = max(r["machine"]["load_average"][0], r["load_average_end"][0])
+        if busy > (os.cpu_count() or 1):
+            r["notes"].append(f"The machine was busy with other work (1-minute load average up to {busy:.1f} on "
+                              f"{os.cpu_count()} CPUs): every timing here is slower than on a quiet machine, and "
+                              f"ratios measured in this run (pipeline ÷ raw encode, qa ÷ txtai) are the figures to "
+                              f"trust.")
         r["plots"] = plots.write_all(r, c.out)
         report.write(r, c.out)
         return r
@@ -70,7 +76,9 @@ class BenchRunner:
             self.results["errors"].append({"section": name, "error": f"{type(exc).__name__}: {exc}",
                                            "traceback": traceback.format_exc()})
             self.log(f"[bench] {name} failed: {type(exc).__name__}: {exc}")
-        self.log(f"[bench] {name} done in {time.perf_counter() - t0:.0f} s")
+        seconds = time.perf_counter() - t0
+        self.results.setdefault("section_seconds", {})[name] = seconds
+        self.log(f"[bench] {name} done in {seconds:.0f} s")
 
     # --- sections ---
 
@@ -176,6 +184,7 @@ class BenchRunner:
         self.results["queries"] = []
         for n in c.sizes:
             self.log(f"[bench]   {n:,} chunks: build")
+            t_size = time.perf_counter()
             built, vectors = scale.build(c.work_dir / f"index-{n}", base, n, self.settings.exact_index_max,
                                          c.perturbation, c.seed)
             truth = scale.exact_top10(vectors, qv)
@@ -187,6 +196,7 @@ class BenchRunner:
             del vectors, served
             self.log(f"[bench]   {n:,} chunks: queries")
             row["worker"] = self._worker(built.index_dir, f"{n}")
+            row["seconds"] = time.perf_counter() - t_size
             self.results["queries"].append(row)
             if self.served_index is None:
                 self.served_index = (built.index_dir, n)
