@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -36,6 +37,11 @@ def bench(
     from qa.settings import PROJECT_ROOT, get_settings
 
     console = Console(stderr=True)
+
+    def stop(signum, frame):  # SIGTERM ends the run like Ctrl-C: scratch files removed, server stopped
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         settings = get_settings()
         config = plan((out or PROJECT_ROOT / "reports" / "bench").resolve(), settings.model, settings.exact_index_max, parse_sizes(sizes), with_1m, quick,

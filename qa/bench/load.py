@@ -31,6 +31,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _die_with_parent() -> None:
+    """In the child: ask Linux to send SIGTERM when the benchmark process dies, so no server is left behind."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the context manager still stops it on a normal exit
+        pass
+
+
 class Server:
     """``qa serve`` over ``index_dir`` in a child process; stopped (SIGTERM, then SIGKILL) on exit."""
 
@@ -46,7 +57,8 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log = open(self.log_path, "w")
         self.proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--host", "127.0.0.1", "--port",
-                                      str(self.port)], env=self.env, stdout=self._log, stderr=subprocess.STDOUT)
+                                      str(self.port)], env=self.env, stdout=self._log, stderr=subprocess.STDOUT,
+                                     preexec_fn=_die_with_parent)
         self.started_s = self._wait_ready()
         return self
 
