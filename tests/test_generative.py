@@ -168,6 +168,26 @@ def test_the_model_saying_the_releases_dont_say_is_an_abstention(settings):
     assert answer.abstained and answer.answer.startswith(ABSTAIN_TEXT)
 
 
+@pytest.mark.parametrize("reply", ["Operation Hotspot has led to 157 arrests [1, 2].",
+                                   "Operation Hotspot has led to 157 arrests [1,2].",
+                                   "Operation Hotspot has led to 157 arrests [2; 1]."])
+def test_grouped_markers_are_read_one_by_one(settings, reply):
+    answer = answerer(settings, FakeLLM(reply)).answer(QUESTION, PASSAGES)
+    assert answer.answer == "Operation Hotspot has led to 157 arrests [1]."  # passage 2 does not support it
+    assert [c.release_id for c in answer.citations] == ["r1"]
+
+
+def test_a_marker_inside_a_sentence_leaves_no_gap(settings):
+    answer = answerer(settings, FakeLLM("Operation Hotspot [1] has led to 157 arrests [1] .")).answer(QUESTION, PASSAGES)
+    assert answer.answer == "Operation Hotspot has led to 157 arrests [1]."
+
+
+def test_an_abstention_without_passages_names_the_generative_answerer(settings):
+    llm = FakeLLM("unused")
+    answer = answerer(settings, llm).answer(QUESTION, [])
+    assert answer.abstained and answer.answerer == "openai" and not llm.requests
+
+
 # --- falling back ---------------------------------------------------------------------------------------------
 
 def _raise(exc):
@@ -202,6 +222,13 @@ def test_endpoint_trouble_falls_back_to_the_extractive_answer(settings, handler,
     assert answer.answer == expected.answer and answer.citations == expected.citations
     assert reason in answer.note and answer.note.endswith("this is the extractive answer instead")
     assert "Traceback" not in answer.note
+
+
+def test_a_fallback_keeps_the_extractive_answers_own_note(settings):
+    gen = answerer(settings, FakeLLM(handler=_raise(httpx.ConnectError)))
+    answer = gen.answer("How many arrests did Operation Zanzibar make?", PASSAGES)
+    assert answer.abstained, answer.answer
+    assert "the LLM endpoint failed" in answer.note and "Zanzibar" in answer.note
 
 
 # --- prompt injection -----------------------------------------------------------------------------------------

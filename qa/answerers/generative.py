@@ -40,6 +40,7 @@ from qa.settings import Settings
 MARKER = re.compile(r"\[(\d{1,3})\]")
 ABSTAIN = re.compile(r"releases (don'?t|do not) say|passages (don'?t|do not) (say|contain|mention)|no information", re.I)
 MARKER_AFTER_STOP = re.compile(r"([.!?])((?:\s*\[\d{1,3}\])+)")
+MARKER_GROUP = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})+)\s*\]")  # "[1, 2]" → "[1][2]"
 
 
 class GenerativeAnswerer:
@@ -80,12 +81,14 @@ class GenerativeAnswerer:
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         t0 = time.perf_counter()
         if not passages:
-            return abstention(question, passages)
+            answer = abstention(question, passages)
+            answer.answerer = self.name
+            return answer
         try:
             reply = self.complete(self.messages(question, passages))
         except AnswererUnavailable as exc:
             answer = self.fallback.answer(question, passages)
-            answer.note = f"{exc}; this is the extractive answer instead"
+            answer.note = "; ".join(filter(None, [f"{exc}; this is the extractive answer instead", answer.note]))
             return answer
         answer = self.check(question, reply, passages)
         answer.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
@@ -93,8 +96,11 @@ class GenerativeAnswerer:
 
     def check(self, question: str, reply: str, passages: list[Passage]) -> Answer:
         """Keep only the sentences of ``reply`` whose citations the passages support."""
+        reply = MARKER_GROUP.sub(lambda m: "".join(f"[{n}]" for n in re.split(r"\s*[,;]\s*", m.group(1))), reply)
         if ABSTAIN.search(reply) and not MARKER.search(reply):
-            return abstention(question, passages)
+            answer = abstention(question, passages)
+            answer.answerer = self.name
+            return answer
         reply = MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), reply)  # "arrests. [1]" → "arrests [1]."
         qstems = {spans.stem(w) for w in content_words(question)}
         kept: list[str] = []
@@ -103,7 +109,7 @@ class GenerativeAnswerer:
         dropped = 0
         for s in sentences(reply.strip().replace("\n", " ")):
             text = reply.strip().replace("\n", " ")[s.start:s.end]
-            claim = MARKER.sub("", text).strip()
+            claim = re.sub(r"\s+([,;:.!?])", r"\1", re.sub(r"\s+", " ", MARKER.sub("", text))).strip()
             cited = [int(m) for m in MARKER.findall(text)]
             good = []
             for n in dict.fromkeys(cited):
@@ -122,7 +128,9 @@ class GenerativeAnswerer:
                 markers += f"[{renumber[n]}]"
             kept.append(f"{claim.rstrip(' .')} {markers}.")
         if not kept:
-            return abstention(question, passages, note="the LLM's answer had no sentence its passages support")
+            answer = abstention(question, passages, note="the LLM's answer had no sentence its passages support")
+            answer.answerer = self.name
+            return answer
         note = f"{dropped} unsupported sentence(s) removed from the LLM's answer" if dropped else None
         return Answer(question=question, answer=" ".join(kept), abstained=False,
                       citations=[citations[k] for k in sorted(citations)], answerer=self.name, note=note)
