@@ -19,3 +19,17 @@ def test_unknown_names_abstain_whatever_the_threshold():
 def test_no_threshold_meets_the_bound_means_no_score_abstention():
     rows = [(True, 0.1, True)] * 5 + [(False, 0.5, False)]
     assert choose_threshold(rows).threshold == float("-inf")
+
+
+def test_a_name_is_unknown_unless_a_passage_says_it_or_spells_out_its_acronym():
+    from qa.answerers.extractive import ExtractiveAnswerer
+    from qa.passages import Passage
+    from qa.vectors import HashEmbedder
+
+    text = "The Police and Crime Commissioner met Independent Custody Visitors in Stevenage."
+    passages = [Passage(chunk_id=1, release_id="r", title="Visit", source="r.md", text=text, start=0,
+                        end=len(text), score=1.0)]
+    unknown = ExtractiveAnswerer(HashEmbedder()).unknown_names
+    assert unknown("Why did the PCC meet the ICVs in Stevenage?", passages) == []
+    assert unknown("Why did the PCC meet the ICVs in Watford?", passages) == ["Watford"]
+    assert unknown("Did the PCC meet the NCA?", passages) == ["NCA"]

@@ -2,7 +2,7 @@
 or reveal its prompt are only ever text. The generative side is in tests/test_generative.py.
 
 Two indexes of the sample corpus, one with two hostile releases added. For every sample
-question the extractive answer (hash-64) is the same in both: the hostile releases change
+question the extractive answer (hash-64) leads with the same sentence in both: the hostile releases change
 nothing unrelated. In both, every answer is made of verbatim quotes of the passages it cites,
 and the hostile releases are never an answer to an unrelated question, even when handed to
 the answerer with every question's passages. Asked about the hostile releases themselves,
@@ -99,7 +99,9 @@ def hostile_passages(service: Service) -> list:
 
 
 def compare(clean: Service, hostile: Service, exact: bool) -> dict[str, int]:
-    """Asks every sample question of both indexes; with ``exact``, the answers must be identical."""
+    """Asks every sample question of both indexes; with ``exact``, the answers must lead with the same sentence
+    from the same release (a second sentence may come or go: it is kept only within a margin of the best
+    one's score, and the words' rarity changes with any two added releases)."""
     stats = {"questions": 0, "changed": 0, "hostile among the nearest": 0}
     for q in sample_questions():
         a, b = clean.ask(q), hostile.ask(q)
@@ -110,7 +112,9 @@ def compare(clean: Service, hostile: Service, exact: bool) -> dict[str, int]:
         assert a.abstained == b.abstained, (q, a.answer, b.answer)
         assert "HACKED" not in a.answer and ("HACKED" not in b.answer or b.abstained)
         if exact and not a.abstained:  # an abstention's "nearest releases" follow corpus statistics (BM25 idf)
-            assert (b.answer, [c.release_id for c in b.citations]) == (a.answer, [c.release_id for c in a.citations])
+            lead = re.compile(r"^.+?(?:\[\d+\])+\.")
+            assert (lead.match(b.answer).group(), b.citations[0].release_id) == \
+                   (lead.match(a.answer).group(), a.citations[0].release_id), (q, a.answer, b.answer)
         stats["questions"] += 1
         stats["changed"] += a.answer != b.answer
         stats["hostile among the nearest"] += bool(cited)

@@ -52,7 +52,7 @@ def content_words(text: str) -> list[str]:
 class ExtractiveAnswerer:
     name = "extractive"
 
-    def __init__(self, embedder: Embedder, threshold: float = 0.34, margin: float = 0.1,
+    def __init__(self, embedder: Embedder, threshold: float = 0.333, margin: float = 0.1,
                  max_sentences: int = 2, lexical_weight: float = 0.5, type_weight: float = 0.1,
                  max_embedded: int = 24) -> None:
         if not 1 <= max_sentences <= 3:
@@ -106,8 +106,11 @@ class ExtractiveAnswerer:
         """Capitalised words of the question (names, places, programmes) that no passage contains."""
         words = spans.WORD.findall(question)[1:]
         names = {w.rstrip("’'s").rstrip("’'") for w in words if w[0].isupper() and w.lower() not in STOPWORDS}
-        text = " ".join(f"{p.title} {p.text}" for p in passages).lower()
-        return sorted(n for n in names if n and spans.stem(n) not in text and n.lower() not in text)
+        original = " ".join(f"{p.title} {p.text}" for p in passages)
+        text = original.lower()
+        missing = [n for n in names if n and spans.stem(n) not in text and n.lower() not in text]
+        spelled = _initials(original) if any(n.isupper() for n in missing) else ""
+        return sorted(n for n in missing if not (n.isupper() and 2 <= len(n) <= 6 and n in spelled))
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         t0 = time.perf_counter()
@@ -169,6 +172,13 @@ def abstention(question: str, passages: list[Passage], note: str | None = None) 
     nearest = "; ".join(f"{c.title} [{c.n}]" for c in cites[:3])
     text = ABSTAIN_TEXT + (f" The nearest releases are: {nearest}." if nearest else "")
     return Answer(question=question, answer=text, abstained=True, citations=cites, note=note)
+
+
+def _initials(text: str) -> str:
+    """The initials of every run of capitalised words, "|"-separated: "Police and Crime Commissioner" gives
+    "PCC", so an acronym in a question is found in a passage that spells it out."""
+    runs = re.finditer(r"[A-Z][\w’'\-]*(?:\s+(?:(?:and|of|the|for)\s+)?[A-Z][\w’'\-]*)+", text)
+    return "|".join("".join(w[0] for w in m.group().split() if w[0].isupper()) for m in runs)
 
 
 def _overlaps(a: Scored, b: Scored) -> bool:

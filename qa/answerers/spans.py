@@ -22,6 +22,12 @@ NUMBER_WORDS = "one two three four five six seven eight nine ten eleven twelve f
 NAME = re.compile(r"\b(?:[A-Z][a-z’'\-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z’'\-]+|[A-Z]{2,}|of|and|the|de|van))*\s+(?:[A-Z][a-z’'\-]+|[A-Z]{2,})\b")
 TITLES = ("Chief", "Superintendent", "Inspector", "Detective", "Sergeant", "Constable", "Commissioner", "Director",
           "Head", "Cllr", "Dr", "Mr", "Mrs", "Ms", "Sir", "Dame", "Lord", "Assistant", "Deputy", "Executive", "Member")
+# Words that make a capitalised run an organisation, a document or a heading rather than a person or a place.
+NOT_NAMES = frozenset("""Police Crime Constabulary Council Commissioner Commissioners Office Service Services Unit Team
+Command Committee Partnership Association Department Ministry Government Court Courts Agency Authority Board Trust
+Year Review Report Strategy Plan Scheme Schemes Operation Week Day Month News Update Statement Column Campaign
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September
+October November December""".split())
 MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*"
 DATE = re.compile(
     rf"\b(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTHS}(?:\s+\d{{4}})?"
@@ -107,6 +113,8 @@ def scored_span(kind: str, sentence: str, question_words: Sequence[str],
         own = [w for w in text.split() if w not in TITLES and w not in _SMALL]
         if kind in ("person", "place") and (not own or all(stem(w.strip("’'")) in qstems for w in own)):
             continue  # a run of the question's own words (or of job titles) names no one new
+        if kind in ("person", "place") and any(w.strip("’'") in NOT_NAMES for w in own):
+            continue  # "Joint Protective Services Year", "Police and Crime": an organisation or a heading
         if kind == "number" and YEAR.match(text) and not asks_year and kind != "date":
             continue  # "since 2009" is not a count
         pos = next((i for i, (s, e, _) in enumerate(tokens) if e > a), len(tokens))

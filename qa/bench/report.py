@@ -185,7 +185,7 @@ def limits(r: dict) -> list[str]:
         elif t["target"].startswith("index time") and r.get("peer", {}).get("qa"):
             p = r["peer"]
             head += (f"qa embeds {_f(p['qa'].get('tokens_embedded'))} word pieces against txtai's "
-                     f"{_f(p['txtai'].get('tokens_embedded'))} (chunks of ≤ 256 with a one-sentence overlap and "
+                     f"{_f(p['txtai'].get('tokens_embedded'))} (chunks of ≤ {r.get('config', {}).get('chunk_tokens', '?')} with a one-sentence overlap and "
                      f"the title in each, against one truncated vector per abstract). ")
         elif t["target"].startswith("recall"):
             head += "more lists probed (nprobe) buys recall for time; see the IVF columns. "

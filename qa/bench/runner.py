@@ -43,7 +43,8 @@ class BenchRunner:
         started = time.perf_counter()
         shutil.rmtree(c.work_dir, ignore_errors=True)
         c.work_dir.mkdir(parents=True)
-        self.results = {"machine": machine(), "config": {**asdict(c), "out": str(c.out), "eval_dir": str(c.eval_dir)},
+        self.results = {"machine": machine(), "config": {**asdict(c), "out": str(c.out), "eval_dir": str(c.eval_dir),
+                                                 "chunk_tokens": self.settings.chunk_tokens},
                         "notes": list(c.notes), "errors": []}
         try:
             self._section("data", self.load_data)
