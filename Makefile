@@ -51,7 +51,7 @@ eval: setup
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[test,bench]'
-	$(BIN)/qa bench
+	$(BIN)/qa bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) embeddings/*.faiss embeddings/*.sqlite embeddings/*.json embeddings/snapshots
