@@ -162,7 +162,8 @@ def citation(n: int, p: Passage, start: int, end: int) -> Citation:
                     passage_end=p.end, score=p.score)
 
 
-def abstention(question: str, passages: list[Passage], note: str | None = None) -> Answer:
+def abstention(question: str, passages: list[Passage], note: str | None = None,
+               answerer: str = ExtractiveAnswerer.name) -> Answer:
     """The releases don't say: cite the nearest passages (one per release) for the reader to check."""
     seen, cites = set(), []
     for p in passages:
@@ -171,7 +172,7 @@ def abstention(question: str, passages: list[Passage], note: str | None = None) 
             cites.append(citation(len(cites) + 1, p, 0, min(len(p.text), 200)))
     nearest = "; ".join(f"{c.title} [{c.n}]" for c in cites[:3])
     text = ABSTAIN_TEXT + (f" The nearest releases are: {nearest}." if nearest else "")
-    return Answer(question=question, answer=text, abstained=True, citations=cites, note=note)
+    return Answer(question=question, answer=text, abstained=True, citations=cites, answerer=answerer, note=note)
 
 
 def _initials(text: str) -> str:

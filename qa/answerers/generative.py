@@ -81,9 +81,7 @@ class GenerativeAnswerer:
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         t0 = time.perf_counter()
         if not passages:
-            answer = abstention(question, passages)
-            answer.answerer = self.name
-            return answer
+            return abstention(question, passages, answerer=self.name)
         try:
             reply = self.complete(self.messages(question, passages))
         except AnswererUnavailable as exc:
@@ -98,17 +96,16 @@ class GenerativeAnswerer:
         """Keep only the sentences of ``reply`` whose citations the passages support."""
         reply = MARKER_GROUP.sub(lambda m: "".join(f"[{n}]" for n in re.split(r"\s*[,;]\s*", m.group(1))), reply)
         if ABSTAIN.search(reply) and not MARKER.search(reply):
-            answer = abstention(question, passages)
-            answer.answerer = self.name
-            return answer
+            return abstention(question, passages, answerer=self.name)
         reply = MARKER_AFTER_STOP.sub(lambda m: m.group(2) + m.group(1), reply)  # "arrests. [1]" → "arrests [1]."
         qstems = {spans.stem(w) for w in content_words(question)}
         kept: list[str] = []
         citations: dict[int, Citation] = {}
         renumber: dict[int, int] = {}
         dropped = 0
-        for s in sentences(reply.strip().replace("\n", " ")):
-            text = reply.strip().replace("\n", " ")[s.start:s.end]
+        reply = reply.strip().replace("\n", " ")
+        for s in sentences(reply):
+            text = reply[s.start:s.end]
             claim = re.sub(r"\s+([,;:.!?])", r"\1", re.sub(r"\s+", " ", MARKER.sub("", text))).strip()
             cited = [int(m) for m in MARKER.findall(text)]
             good = []
@@ -128,9 +125,8 @@ class GenerativeAnswerer:
                 markers += f"[{renumber[n]}]"
             kept.append(f"{claim.rstrip(' .')} {markers}.")
         if not kept:
-            answer = abstention(question, passages, note="the LLM's answer had no sentence its passages support")
-            answer.answerer = self.name
-            return answer
+            return abstention(question, passages, note="the LLM's answer had no sentence its passages support",
+                              answerer=self.name)
         note = f"{dropped} unsupported sentence(s) removed from the LLM's answer" if dropped else None
         return Answer(question=question, answer=" ".join(kept), abstained=False,
                       citations=[citations[k] for k in sorted(citations)], answerer=self.name, note=note)
