@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from qa.answer import Answer
 from qa.errors import QaError
@@ -43,6 +43,7 @@ class Question(BaseModel):
     answers: list[str] = []
     release_ids: list[str] = []
     kind: str = "other"
+    part: str | None = Field(None, description="tune or test: the frozen split (test is never tuned on)")
 
     @property
     def answerable(self) -> bool:
