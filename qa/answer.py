@@ -2,11 +2,15 @@
 
 Every sentence of ``answer`` ends in one or more ``[n]`` markers; ``citations[n-1]`` is
 the passage that supports it, with the character span of the supporting sentence inside
-the release body. When the releases don't support an answer, ``abstained`` is true,
-``answer`` says so in plain words and ``citations`` lists the nearest passages.
+the release body. ``short_answer`` is the answer span and where it is in its release.
+When the releases don't support an answer, ``abstained`` is true, ``answer`` says so in
+plain words and what they do say, ``reason`` says why, and ``citations`` lists the
+nearest passages.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -28,11 +32,28 @@ class Citation(BaseModel):
     score: float
 
 
+class ShortAnswer(BaseModel):
+    text: str = Field(description="the answer span, e.g. '157 arrests'")
+    n: int = Field(description="the citation it comes from")
+    start: int = Field(description="start of the span in the release body")
+    end: int = Field(description="end of the span in the release body")
+
+
+Reason = Literal["no_evidence", "wrong_type", "constraint_missing", "below_threshold"]
+
+
 class Answer(BaseModel):
     question: str
     answer: str
     abstained: bool
     citations: list[Citation] = Field(default_factory=list)
+    short_answer: ShortAnswer | None = Field(None, description="the answer span, when a reader found one")
+    reason: Reason | None = Field(None, description="why the answerer refused: no passage names the question's "
+                                                    "things (no_evidence), no candidate of the asked-for type "
+                                                    "(wrong_type), a qualifier the passages don't support "
+                                                    "(constraint_missing), or too little confidence "
+                                                    "(below_threshold)")
+    confidence: float | None = Field(None, description="the reader's calibrated probability that it answers")
     answerer: str = "extractive"
     note: str | None = Field(None, description="e.g. why the generative answerer fell back")
     timings_ms: dict[str, float] = Field(default_factory=dict)

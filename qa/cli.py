@@ -15,7 +15,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from qa.bench.cli import bench
 from qa.errors import QaError
 from qa.evaluate.cli import eval_app
-from qa.settings import get_settings
+from qa.settings import PROJECT_ROOT, get_settings
+
+EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 app.add_typer(eval_app, name="eval")
@@ -127,6 +129,8 @@ def ask(
         print(answer.model_dump_json(indent=2))
         return
     out.print(answer.answer, highlight=False)
+    if answer.reason:
+        out.print(f"[dim]refused: {answer.reason}[/dim]", highlight=False)
     if answer.note:
         out.print(f"[dim]note: {answer.note}[/dim]", highlight=False)
     out.print("")
@@ -156,6 +160,28 @@ def calibrate(
               f"abstains on {c.abstain_recall:.0%} of unanswerable questions, "
               f"falsely on {c.false_abstention:.0%} of answerable ones "
               f"({len(c.answerable)} answerable, {len(c.unanswerable)} unanswerable)", highlight=False)
+
+
+@app.command("calibrate-reader")
+def calibrate_reader(
+    squad2: Annotated[Path, typer.Option(help="SQuAD 2.0 dev half: its calibration articles (kept out of "
+                                              "training) are used")] = EVAL_DIR / "squad2" / "dev-v2.0-half.json",
+    questions: Annotated[Optional[Path], typer.Option(help="sample questions: their tune part is used "
+                                                           "(default corpus/questions.jsonl)")] = None,
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="where to write the model "
+                                                                   "(default qa/reader/abstain.json)")] = None,
+) -> None:
+    """Fit the reading answerer's abstention model and threshold on tune data only."""
+    from qa.answerers.calibrate import calibrate_reader as calibrate, load_questions
+    from qa.answerers.reading import CALIBRATION
+
+    settings = get_settings()
+    try:
+        report = calibrate(_service(), squad2, load_questions(questions or settings.corpus_dir / "questions.jsonl"),
+                           out_path or CALIBRATION, log=lambda line: console.print(line, highlight=False))
+    except QaError as exc:
+        _fail(exc)
+    out.print(report, highlight=False)
 
 
 @app.command()
@@ -218,6 +244,29 @@ def serve(
     settings = get_settings()
     console.print(f"serving {settings.index_dir} on http://{host}:{port} (API docs: /docs)", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command("train-reader")
+def train_reader(
+    squad_train: Annotated[Path, typer.Option(help="SQuAD 1.1 train")] = EVAL_DIR / "squad-train" / "train-v1.1.json",
+    squad_dev: Annotated[Path, typer.Option(help="SQuAD 1.1 dev (its first 24 articles are trained on)")]
+    = EVAL_DIR / "squad" / "dev-v1.1.json",
+    squad2_dev: Annotated[Path, typer.Option(help="SQuAD 2.0 dev half (its first 8 articles are trained on)")]
+    = EVAL_DIR / "squad2" / "dev-v2.0-half.json",
+    out_path: Annotated[Optional[Path], typer.Option("--out", help="weights file (default: the package's)")] = None,
+    questions: Annotated[int, typer.Option(help="SQuAD 1.1 train questions to use")] = 7_000,
+    seed: Annotated[int, typer.Option(help="random seed")] = 13,
+) -> None:
+    """Fine-tune the reader on training data only (see qa/reader/train.py); then `qa calibrate-reader`."""
+    from qa.reader.train import TrainConfig, train
+
+    try:
+        cfg = TrainConfig(squad_train, squad_dev, squad2_dev, seed=seed, squad_train_questions=questions)
+    except (FileNotFoundError, ValueError) as exc:
+        _fail(QaError(str(exc)))
+    if out_path:
+        cfg.out = out_path
+    train(cfg, log=lambda line: console.print(line, highlight=False))
 
 
 app.command()(bench)

@@ -32,8 +32,17 @@ class Service:
     @cached_property
     def answerer(self):
         from qa.answerers.factory import make_answerer
+        from qa.answerers.reading import ReadingAnswerer
 
-        return make_answerer(self.settings, self.embedder)
+        answerer = make_answerer(self.settings, self.embedder)
+        for a in (answerer, getattr(answerer, "fallback", None)):
+            if isinstance(a, ReadingAnswerer):
+                a.release_text = self.release_body  # the checks read the whole release, not only its passages
+        return answerer
+
+    def release_body(self, release_id: str) -> str | None:
+        release = self.snapshots.get().store.release(release_id)
+        return release.body if release else None
 
     def ask(self, question: str, k: int | None = None, filters=None) -> "Answer":
         """Retrieve passages for ``question`` and answer from them; timings in ``timings_ms``."""

@@ -39,7 +39,12 @@ class Settings(BaseSettings):
     reranker: str = "none"
 
     # Answering
-    answerer: str = "extractive"
+    answerer: str = "reader"
+    # The reading answerer refuses below this calibrated probability (None: the threshold that
+    # `qa calibrate-reader` stored beside the weights, qa/reader/abstain.json).
+    reader_threshold: float | None = Field(None, ge=0, le=1)
+    # The reader's weights (None: the file shipped in the package, qa/reader/weights.safetensors).
+    reader_weights: Path | None = None
     # Calibrated with `qa calibrate` on corpus/questions.jsonl (see README, "Abstention").
     abstain_threshold: float = 0.333
     llm_base_url: str = "http://127.0.0.1:8080/v1"

@@ -359,3 +359,27 @@ def test_split_span_and_excerpt():
     assert split_span("abcdef", 4, 2) == ("abcdef", "", "")
     before, hit, after = excerpt("word " * 200 + "HIT" + " word" * 200, 1000, 1003, context=50)
     assert hit == "HIT" and before.startswith("…") and after.endswith("…") and len(before) < 60 and len(after) < 60
+
+
+@pytest.mark.slow
+def test_ask_gives_the_short_answer_with_its_offsets_and_the_page_highlights_it(client):
+    """The reading answerer (the default, real reader weights): the span first, where it is in its release."""
+    body = client.post("/api/ask", json={"question": QUESTION}).json()
+    assert not body["abstained"] and body["reason"] is None and 0 <= body["confidence"] <= 1
+    short = body["short_answer"]
+    assert short["text"].startswith("157") and body["answer"].startswith(f"{short['text']} [1].")
+    release = client.get(f"/api/releases/{body['citations'][0]['release_id']}").json()
+    assert release["body"][short["start"]:short["end"]] == short["text"]
+    page = client.get("/", params={"q": QUESTION}).text
+    assert f"<strong>{short['text']}</strong>" in page and "<mark>" in page
+
+
+@pytest.mark.slow
+def test_a_refusal_says_why_in_the_json_and_on_the_page(client):
+    q = "How many arrests did Operation Hotspot make in Watford alone?"
+    body = client.post("/api/ask", json={"question": q}).json()
+    assert body["abstained"] and body["reason"] in ("constraint_missing", "wrong_type", "below_threshold")
+    assert body["answer"].startswith("The releases don't say how many arrests Operation Hotspot made in Watford alone.")
+    assert body["short_answer"] is None and body["citations"]
+    page = client.get("/", params={"q": q}).text
+    assert "The releases don&#39;t say how many arrests" in page and "Why:" in page

@@ -16,9 +16,12 @@ from qa.vectors import make_embedder
 FLOOR_FILE = PROJECT_ROOT / "tests" / "eval_floor.json"
 
 
-def check(metrics: dict, floor: dict) -> list[str]:
-    """The metrics that fell below their floor or rose above their ceiling."""
+def check(metrics: dict, floor: dict, per_part: dict | None = None) -> list[str]:
+    """The metrics that fell below their floor or rose above their ceiling (``floor["parts"]``: the same,
+    for each part of the frozen tune/test split)."""
     problems = []
+    for part, part_floor in floor.get("parts", {}).items():
+        problems += [f"{part}: {p}" for p in check((per_part or {}).get(part, {}), part_floor)]
     for name, low in floor.get("floors", {}).items():
         value = metrics.get(name)
         if value is None or math.isnan(value) or value < low - 1e-9:
@@ -35,6 +38,9 @@ def test_check_flags_drops_and_rises():
     assert check({"hit@5": 0.95, "false_abstention_rate": 0.05}, floor) == []
     assert len(check({"hit@5": 0.85, "false_abstention_rate": 0.2}, floor)) == 2
     assert check({"false_abstention_rate": 0.0}, floor) == ["hit@5 = None is below its floor 0.9"]
+    parts = {"parts": {"test": {"floors": {"hit@5": 0.9}}}}
+    assert check({}, parts, {"test": {"hit@5": 0.95}}) == []
+    assert check({}, parts, {"test": {"hit@5": 0.5}}) == ["test: hit@5 = 0.5 is below its floor 0.9"]
 
 
 @pytest.mark.slow
@@ -46,6 +52,6 @@ def test_sample_eval_stays_above_the_floor(tmp_path):
     embedder = make_embedder(settings.model, settings.batch_size)
     ingest(settings, embedder)
     report = SampleEval(Service(settings, embedder)).run(load_questions(PROJECT_ROOT / "corpus" / "questions.jsonl"))
-    problems = check(report.metrics, floor)
+    problems = check(report.metrics, floor, report.per_part)
     failing = "; ".join(f"{o.question.id}: {', '.join(o.failures)}" for o in report.failures)
     assert not problems, f"{'; '.join(problems)}. Failing questions: {failing}"

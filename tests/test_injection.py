@@ -48,7 +48,8 @@ The front counter at Hitchin police station is open from 9am to 5pm on weekdays.
 
 
 def sample_questions() -> list[str]:
-    return [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    # The first 70 (the original 66 and 4 of the later ones): every question costs a reader pass per index.
+    return [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()][:70]
 
 
 def build(root: Path, model: str, hostile: bool) -> Service:
@@ -70,8 +71,16 @@ def norm(text: str) -> str:
 def assert_only_quotes(answer: Answer) -> None:
     """Every sentence of a (non-abstaining) answer is a verbatim piece of the passage its [n] names."""
     if answer.abstained:
-        nearest = "; ".join(f"{c.title} [{c.n}]" for c in answer.citations[:3])
-        assert answer.answer == ABSTAIN_TEXT + (f" The nearest releases are: {nearest}." if nearest else "")
+        # "The releases don't say[ <the question as a clause>]." then what they do say (a quote of citation 1)
+        # or the nearest releases' titles.
+        assert answer.answer.startswith(ABSTAIN_TEXT[:-1]), answer.answer
+        said, they_say, quote = answer.answer.partition(" They say: ")
+        if they_say:
+            text = re.fullmatch(r"(.+?)\s*\[1\]\.", quote).group(1)
+            assert norm(text).rstrip(".!?”\"’'") in norm(answer.citations[0].text), (text, answer.citations[0].text)
+        else:
+            nearest = "; ".join(f"{c.title} [{c.n}]" for c in answer.citations[:3])
+            assert answer.answer.endswith(f" The nearest releases are: {nearest}." if nearest else ".")
         return
     pieces = re.findall(r"(.+?)\s*((?:\[\d+\])+)\.(?:\s+|$)", answer.answer)
     assert pieces and norm(" ".join(f"{t} {m}." for t, m in pieces)) == norm(answer.answer), answer.answer

@@ -17,6 +17,8 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.errors import QaError
+
 
 @dataclass
 class Calibration:
@@ -68,3 +70,124 @@ def choose_threshold(rows: list[tuple[bool, float, bool]], max_false: float = 0.
 
 def load_questions(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+
+# -- the reading answerer ---------------------------------------------------------------------------------------
+@dataclass
+class ReaderRow:
+    """One labelled question as the reading answerer sees it."""
+
+    source: str  # e.g. squad2-calibration, sample-tune
+    answerable: bool
+    reason: str | None  # a refusal by the checks, before the threshold (None: a candidate passed them)
+    features: dict | None
+    f1: float  # the chosen span's F1 against the gold answers (0 when unanswerable or none chosen)
+
+
+def reader_rows(answerer, items, source: str, progress=None) -> list[ReaderRow]:
+    """``items``: (question, passages, gold answers — empty when the passages don't answer)."""
+    from qa.evaluate import metrics as m
+
+    rows = []
+    for question, passages, golds in items:
+        d = answerer.decide(question, passages)
+        chosen = d.chosen if d.reason in (None, "below_threshold") else None
+        f1 = m.squad_f1(chosen.span.text, golds) if chosen is not None and golds else 0.0
+        rows.append(ReaderRow(source, bool(golds), None if chosen else d.reason,
+                              chosen.features if chosen else None, f1))
+        if progress:
+            progress(1)
+    return rows
+
+
+def fit_abstain(rows: list[ReaderRow], min_f1: float = 0.5, seed: int = 0):
+    """A logistic model of P(the chosen span is a right answer: the question is answerable and the span's F1
+    is at least ``min_f1``) over ``FEATURES``, standardised, fitted with scikit-learn. Each source of rows
+    (SQuAD 2.0, the sample questions) weighs the same in all, however many rows it has."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    from qa.answerers.reading import FEATURES, AbstainModel
+
+    fit = [r for r in rows if r.features is not None]
+    x = np.array([[r.features[k] for k in FEATURES] for r in fit])
+    y = np.array([r.answerable and r.f1 >= min_f1 for r in fit], dtype=int)
+    mean, scale = x.mean(0), x.std(0)
+    scale[scale == 0] = 1.0
+    counts = {src: sum(r.source == src for r in fit) for src in {r.source for r in fit}}
+    weight = np.array([len(fit) / (len(counts) * counts[r.source]) for r in fit])
+    lr = LogisticRegression(C=1.0, max_iter=1000, random_state=seed).fit((x - mean) / scale, y, sample_weight=weight)
+    return AbstainModel(dict(zip(FEATURES, map(float, lr.coef_[0]))), float(lr.intercept_[0]),
+                        dict(zip(FEATURES, map(float, mean))), dict(zip(FEATURES, map(float, scale))), 0.5)
+
+
+def threshold_table(rows: list[ReaderRow], model) -> list[dict]:
+    """For each candidate threshold: SQuAD 2.0-style F1 (an abstention scores 1 on an unanswerable question),
+    abstention recall on unanswerable questions and the false-abstention rate on answerable ones."""
+    probs = [model.probability(r.features) if r.features is not None else None for r in rows]
+    out = []
+    for t in [i / 100 for i in range(5, 96)]:
+        f1 = rec = false = by_threshold = 0.0
+        for r, p in zip(rows, probs):
+            refused = p is None or p < t
+            f1 += (1.0 if not r.answerable else 0.0) if refused else (r.f1 if r.answerable else 0.0)
+            rec += refused and not r.answerable
+            false += refused and r.answerable
+            by_threshold += p is not None and p < t and r.answerable
+        n_un = sum(not r.answerable for r in rows) or 1
+        n_ans = sum(r.answerable for r in rows) or 1
+        out.append({"threshold": t, "f1": 100 * f1 / len(rows), "abstain_recall": rec / n_un,
+                    "false_abstention": false / n_ans, "false_by_threshold": by_threshold / n_ans})
+    return out
+
+
+def calibrate_reader(service, squad2: Path, questions: list[dict], out: Path, log=print) -> str:
+    """Fit the abstention model on the SQuAD 2.0 calibration articles (gold paragraph, never trained on)
+    and the sample questions' tune part (through retrieval, as a user asks), choose the threshold, write
+    ``out``; returns a summary. The threshold maximises the SQuAD 2.0-style F1 of both sets together,
+    each weighted equally, among thresholds that refuse at most ``MAX_FALSE`` of the sample tune part's
+    answerable questions beyond those the checks already refuse (a refusal hides an answer the releases
+    give; the checks' own refusals are measured, not tuned, here)."""
+    from qa.answerers.reading import ReadingAnswerer
+    from qa.evaluate import squad2 as s2
+    from qa.reader.data import CALIBRATION_ARTICLES
+
+    reading = service.answerer
+    if not isinstance(reading, ReadingAnswerer):
+        raise QaError("QA_ANSWERER must be reader to calibrate the reader")
+    answerer = ReadingAnswerer(reading.reader, reading.fallback, reading.analyzer, model=None,
+                               release_text=reading.release_text)
+    items, _ = s2.load(squad2)
+    titles = {t.replace("_", " ") for t in CALIBRATION_ARTICLES}
+    squad_items = [(i.question, [s2.passage_of(i)], i.answers) for i in items if i.title in titles]
+    tune = [q for q in questions if q.get("part") == "tune"]
+    sample_items = [(q["question"], service.retriever.search(q["question"], service.settings.top_k),
+                     tuple(q.get("answers") or ()) if q["release_ids"] else ()) for q in tune]
+    log(f"calibration: {len(squad_items)} SQuAD 2.0 questions ({', '.join(sorted(titles))}), "
+        f"{len(sample_items)} sample tune questions")
+    rows_squad = reader_rows(answerer, squad_items, "squad2-calibration")
+    rows_sample = reader_rows(answerer, sample_items, "sample-tune")
+    model = fit_abstain(rows_squad + rows_sample)
+    table_squad, table_sample = threshold_table(rows_squad, model), threshold_table(rows_sample, model)
+    log("threshold  SQuAD-2.0 F1 / refuses unanswerable / falsely   sample F1 / refuses unanswerable / falsely")
+    for a, b in zip(table_squad, table_sample):
+        if round(a["threshold"] * 100) % 5 == 0:
+            log(f"  {a['threshold']:.2f}     {a['f1']:5.1f} / {a['abstain_recall']:4.0%} / {a['false_abstention']:4.0%}"
+                f"          {b['f1']:5.1f} / {b['abstain_recall']:4.0%} / {b['false_abstention']:4.0%}")
+    log("weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
+    allowed = [(a, b) for a, b in zip(table_squad, table_sample) if b["false_by_threshold"] <= MAX_FALSE + 1e-9]
+    best_a, best_b = max(allowed or list(zip(table_squad, table_sample))[:1], key=lambda ab: ab[0]["f1"] + ab[1]["f1"])
+    model.threshold = best_a["threshold"]
+    model.meta = {"fitted_on": {"squad2": sorted(titles), "sample": "tune part", "squad2_rows": len(rows_squad),
+                                "sample_rows": len(rows_sample)},
+                  "squad2_at_threshold": best_a, "sample_at_threshold": best_b,
+                  "hard_refusals": {"squad2": sum(r.reason is not None for r in rows_squad),
+                                    "sample": sum(r.reason is not None for r in rows_sample)}}
+    out.write_text(model.to_json() + "\n")
+    return (f"threshold {model.threshold:.2f}: SQuAD 2.0 calibration F1 {best_a['f1']:.1f} (abstains on "
+            f"{best_a['abstain_recall']:.0%} of unanswerable, falsely on {best_a['false_abstention']:.0%}); sample tune "
+            f"F1 {best_b['f1']:.1f} (abstains on {best_b['abstain_recall']:.0%} of unanswerable, falsely on "
+            f"{best_b['false_abstention']:.0%}); wrote {out}")
+
+
+MAX_FALSE = 0.05

@@ -86,7 +86,7 @@ class GenerativeAnswerer:
             reply = self.complete(self.messages(question, passages))
         except AnswererUnavailable as exc:
             answer = self.fallback.answer(question, passages)
-            answer.note = "; ".join(filter(None, [f"{exc}; this is the extractive answer instead", answer.note]))
+            answer.note = "; ".join(filter(None, [f"{exc}; this is the {answer.answerer} answer instead", answer.note]))
             return answer
         answer = self.check(question, reply, passages)
         answer.timings_ms["answer"] = (time.perf_counter() - t0) * 1000

@@ -17,6 +17,7 @@ WARM = 3
 
 
 def measure(job: dict) -> dict:
+    from qa.answerers.factory import make_answerer
     from qa.bench import profiling
     from qa.bench.measure import TimedEmbedder, latency_summary, rss_mb
     from qa.passages import Retriever, SentenceReranker
@@ -35,13 +36,17 @@ def measure(job: dict) -> dict:
     loaded = rss_mb()
     reranking = Retriever(embedder, service.snapshots, settings.candidates, settings.rrf_k, SentenceReranker(embedder))
 
+    extractive = make_answerer(settings.model_copy(update={"answerer": "extractive"}), embedder)
+
     def search(mode: str, retriever: Retriever = service.retriever):
         return lambda q: retriever.search(q, settings.top_k, mode=mode)
 
     runs = {"dense": (search("dense"), job["queries"]), "bm25": (search("bm25"), job["queries"]),
             "hybrid": (search("hybrid"), job["queries"]),
             "hybrid+rerank": (search("hybrid", reranking), job["rerank_queries"]),
-            "ask": (lambda q: service.ask(q, settings.top_k), job["ask_queries"])}
+            "ask": (lambda q: service.ask(q, settings.top_k), job["ask_queries"]),
+            "ask-extractive": (lambda q: extractive.answer(q, service.retriever.search(q, settings.top_k)),
+                               job["ask_queries"])}
     out: dict = {"cold_ms": cold_ms, "modes": {}, "embed_ms": {}}
     for name, (fn, n) in runs.items():
         for q in questions[-WARM:]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from qa.bench import profiling
 
-MODES = ("dense", "bm25", "hybrid", "hybrid+rerank", "ask")
+MODES = ("dense", "bm25", "hybrid", "hybrid+rerank", "ask", "ask-extractive")
 
 
 def write(results: dict, out: Path) -> tuple[Path, Path]:

@@ -37,7 +37,7 @@ def check(results: dict) -> list[dict]:
         hybrid = modes.get("hybrid", {}).get("p50")
         if n <= SMALL:
             out.append(_check("hybrid search p50", hybrid, 25.0, "ms", where=f"{n:,} chunks"))
-            out.append(_check("ask (extractive) p50", modes.get("ask", {}).get("p50"), 250.0, "ms",
+            out.append(_check("ask (reader, the default) p50", modes.get("ask", {}).get("p50"), 300.0, "ms",
                               where=f"{n:,} chunks"))
         else:
             label = "" if n >= LARGE else " (the 1M limit, applied below 1M too)"

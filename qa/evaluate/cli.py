@@ -45,6 +45,8 @@ def sample(
     out_dir: Annotated[Path, typer.Option("--out", help="folder for report.json, report.md and charts")]
     = REPORTS / "eval",
     ingest: Annotated[bool, typer.Option(help="build the index first when it is missing or stale")] = True,
+    answerer: Annotated[Optional[str], typer.Option(help="reader, extractive or openai (default: QA_ANSWERER)")]
+    = None,
 ) -> None:
     """Run the sample questions through `Service.ask` and report (when no subcommand is given)."""
     if ctx.invoked_subcommand is not None:
@@ -54,6 +56,8 @@ def sample(
     from qa.service import Service
 
     settings = get_settings()
+    if answerer:
+        settings = settings.model_copy(update={"answerer": answerer})
     try:
         items = load_questions(questions)
         if ingest:
@@ -162,7 +166,8 @@ def squad(
     cache_dir: Annotated[Path, typer.Option(help="folder for the benchmark indexes and their embedding cache")]
     = REPORTS,
 ) -> None:
-    """Open-corpus SQuAD: gold paragraph recall@1/5/20 and MRR, answer EM/F1 from Service.ask."""
+    """SQuAD 1.1: short-answer EM/F1 with the gold paragraph; open corpus: gold paragraph recall@1/5/20 and MRR,
+    answer EM/F1 from Service.ask."""
     from qa.evaluate.report import print_squad, squad_markdown
     from qa.evaluate.squad import run_squad
 
@@ -180,3 +185,80 @@ def squad(
     (out_dir / f"{stem}.json").write_text(json.dumps(result, indent=2))
     (out_dir / f"{stem}.md").write_text(squad_markdown(result))
     out.print(f"wrote {stem}.json and {stem}.md to {out_dir}", highlight=False)
+
+
+def _answerer_for(settings, name: str):
+    from qa.answerers.factory import make_answerer
+    from qa.vectors import make_embedder
+
+    if name not in ("reader", "extractive"):
+        _fail(QaError(f"--answerer must be reader or extractive, not {name!r}"))
+    return make_answerer(settings.model_copy(update={"answerer": name}), make_embedder(settings.model,
+                                                                                      settings.batch_size))
+
+
+@eval_app.command()
+def squad2(
+    path: Annotated[Path, typer.Argument(help="SQuAD 2.0 JSON (../shared/eval/squad2/dev-v2.0-half.json)")],
+    part: Annotated[str, typer.Option(help="report (last 8 articles) or tune (first 8)")] = "report",
+    open_corpus: Annotated[bool, typer.Option("--open-corpus", help="also answer from the whole corpus through "
+                                                                     "Service.ask (slow: an index of every paragraph)")]
+    = False,
+    answerer: Annotated[str, typer.Option(help="reader (the default answerer) or extractive (the baseline)")]
+    = "reader",
+    limit: Annotated[int, typer.Option(help="only the first N questions of the part (0: all)")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object (em, f1, has_ans_f1, no_ans_acc, "
+                                                          "…) on stdout")] = False,
+    out_dir: Annotated[Path, typer.Option("--out", help="folder for the JSON result")] = REPORTS / "squad2",
+    cache_dir: Annotated[Path, typer.Option(help="folder for the benchmark index and its embedding cache")]
+    = REPORTS,
+) -> None:
+    """SQuAD 2.0 with the gold paragraph (and optionally the open corpus): EM, F1, HasAns F1, NoAns accuracy,
+    abstention precision/recall."""
+    from qa.evaluate import squad2 as s2
+
+    settings = get_settings()
+    try:
+        items, n_articles = s2.load(path)
+        chosen = s2.part_of(items, n_articles, part, 8)
+        if limit:
+            chosen = chosen[:limit]
+        answering = _answerer_for(settings, answerer)
+        with progress_bar("gold paragraph", len(chosen)) as advance:
+            result, details = s2.gold_paragraph(chosen, answering, advance)
+        result.update({"part": part, "file": path.name})
+        if open_corpus:
+            result["open_corpus"] = _open_corpus_squad2(path, settings, answerer, chosen, cache_dir)
+    except QaError as exc:
+        _fail(exc)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stem = f"squad2-{part}-{answerer}"
+    (out_dir / f"{stem}.json").write_text(json.dumps({**result, "questions_detail": details}, indent=2))
+    if as_json:
+        print(json.dumps(result))
+        return
+    from qa.evaluate.report import print_squad2
+
+    print_squad2(result, out)
+    out.print(f"wrote {stem}.json to {out_dir}", highlight=False)
+
+
+def _open_corpus_squad2(path: Path, settings, answerer: str, chosen, cache_dir: Path) -> dict:
+    from qa.evaluate import squad2 as s2
+    from qa.evaluate.corpus_index import build_index, index_dir_for, open_cache
+    from qa.evaluate.squad import load_squad
+    from qa.service import Service
+    from qa.vectors import make_embedder
+
+    releases, _, _ = load_squad(path)
+    embedder = make_embedder(settings.model, settings.batch_size)
+    index_dir = index_dir_for(cache_dir, path.stem, settings.model, settings.chunk_tokens)
+    cache = open_cache(cache_dir)
+    try:
+        with progress_bar("embedding chunks", None) as advance:
+            build_index(releases, index_dir, embedder, settings.chunk_tokens, cache, advance)
+    finally:
+        cache.close()
+    service = Service(settings.model_copy(update={"index_dir": index_dir, "answerer": answerer}), embedder)
+    with progress_bar("open corpus", len(chosen)) as advance:
+        return s2.open_corpus(chosen, service, advance)

@@ -96,6 +96,10 @@ def _missed(name: str, value) -> bool:
     return name in TARGETS and value is not None and not math.isnan(value) and value < TARGETS[name]
 
 
+PART_METRICS = ("questions", "answerable", "unanswerable", "hit@5", "answer_contains_gold", "first_citation_gold",
+                "abstention_precision", "abstention_recall", "false_abstention_rate")
+
+
 def print_sample(report: SampleReport, console: Console) -> None:
     table = Table(title="sample questions")
     table.add_column("metric")
@@ -105,6 +109,14 @@ def print_sample(report: SampleReport, console: Console) -> None:
         shown = str(value) if name in COUNTS else pct(value)
         table.add_row(name, f"[red]{shown}[/red]" if _missed(name, value) else shown, _target(name))
     console.print(table)
+    if report.per_part:
+        parts = Table(title="by part (test: never tuned on)")
+        parts.add_column("metric")
+        for part in report.per_part:
+            parts.add_column(part, justify="right")
+        for name in PART_METRICS:
+            parts.add_row(name, *[str(m[name]) if name in COUNTS else pct(m[name]) for m in report.per_part.values()])
+        console.print(parts)
     kinds = Table(title="by kind")
     for col in ("kind", "n", "answer accuracy", "hit@5"):
         kinds.add_column(col, justify="left" if col == "kind" else "right")
@@ -134,6 +146,12 @@ def sample_markdown(report: SampleReport) -> str:
     for name, value in report.metrics.items():
         shown = str(value) if name in COUNTS else pct(value)
         lines.append(f"| {name} | {shown}{' (missed)' if _missed(name, value) else ''} | {_target(name)} |")
+    if report.per_part:
+        names = list(report.per_part)
+        lines += ["", "## By part (test: never tuned on)", "", f"| metric | {' | '.join(names)} |",
+                  "|---|" + "---|" * len(names)]
+        lines += [f"| {m} | " + " | ".join(str(report.per_part[n][m]) if m in COUNTS else pct(report.per_part[n][m])
+                                          for n in names) + " |" for m in PART_METRICS]
     lines += ["", "## By kind", "", "| kind | n | answer accuracy | hit@5 |", "|---|---|---|---|"]
     lines += [f"| {k} | {r['n']} | {pct(r['answer_accuracy'])} | {pct(r['hit@5'])} |"
               for k, r in report.per_kind.items()]
@@ -201,6 +219,9 @@ def _squad_rows(r: dict) -> list[tuple[str, str]]:
         ("questions (retrieval)", f"{r['retrieval_questions']:,}"),
         ("gold paragraph recall@1", fmt(r["recall@1"])), ("recall@5", fmt(r["recall@5"])),
         ("recall@20", fmt(r["recall@20"])), ("MRR", fmt(r["mrr"])),
+        (f"gold paragraph, {r['answerer']} answerer: EM / F1 as answered",
+         f"{fmt(r['gold_em'], 1)} / {fmt(r['gold_f1'], 1)} ({pct(r['gold_abstained'])} abstained)"),
+        ("gold paragraph: EM / F1 had it never abstained", f"{fmt(r['gold_span_em'], 1)} / {fmt(r['gold_span_f1'], 1)}"),
         ("questions (answers)", f"{r['answered_questions']:,} ({r['answered_sample']})"),
         ("exact match (answer text)", fmt(r["em"], 1)), ("F1 (answer text)", fmt(r["f1"], 1)),
         ("exact match (lead span)", fmt(r["lead_em"], 1)), ("F1 (lead span)", fmt(r["lead_f1"], 1)),
@@ -228,3 +249,25 @@ def squad_markdown(r: dict) -> str:
              f"reranker {r['reranker']}", "", "| measure | value |", "|---|---|"]
     lines += [f"| {name} | {value} |" for name, value in _squad_rows(r)]
     return "\n".join(lines) + "\n"
+
+
+def _squad2_rows(r: dict) -> list[tuple[str, str]]:
+    rows = [("questions (unanswerable)", f"{r['questions']:,} ({r['unanswerable']:,})"),
+            ("EM / F1", f"{r['em']:.1f} / {r['f1']:.1f}"), ("HasAns F1", f"{r['has_ans_f1']:.1f}"),
+            ("NoAns accuracy", f"{r['no_ans_acc']:.1f}"),
+            ("abstention precision / recall", f"{r['abstention_precision']:.1f} / {r['abstention_recall']:.1f}"),
+            ("abstained", f"{r['abstained']:.1f}%"), ("seconds", f"{r['seconds']}")]
+    oc = r.get("open_corpus")
+    if oc:
+        rows += [("open corpus EM / F1", f"{oc['em']:.1f} / {oc['f1']:.1f}"),
+                 ("open corpus HasAns F1 / NoAns accuracy", f"{oc['has_ans_f1']:.1f} / {oc['no_ans_acc']:.1f}")]
+    return rows
+
+
+def print_squad2(r: dict, console: Console) -> None:
+    table = Table(title=f"{r['file']}, {r['part']} part, gold paragraph, answerer {r['answerer']}")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in _squad2_rows(r):
+        table.add_row(name, value)
+    console.print(table)

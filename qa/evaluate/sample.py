@@ -153,6 +153,8 @@ class SampleReport:
     def __init__(self, outcomes: list[Outcome]) -> None:
         self.outcomes = outcomes
         self.metrics = summarize(outcomes)
+        parts = sorted({o.question.part for o in outcomes if o.question.part})
+        self.per_part = {part: summarize([o for o in outcomes if o.question.part == part]) for part in parts}
         self.per_kind = per_kind(outcomes)
         self.latency = latency(outcomes)
 
@@ -161,9 +163,10 @@ class SampleReport:
         return [o for o in self.outcomes if o.failures]
 
     def to_dict(self) -> dict:
-        return {"metrics": self.metrics, "per_kind": self.per_kind, "latency_ms": self.latency,
+        return {"metrics": self.metrics, "per_part": self.per_part, "per_kind": self.per_kind, "latency_ms": self.latency,
                 "failures": [failure_row(o) for o in self.failures],
-                "questions": [{"id": o.question.id, "kind": o.question.kind, "scores": o.scores,
+                "questions": [{"id": o.question.id, "part": o.question.part, "kind": o.question.kind,
+                               "scores": o.scores, "reason": o.answer.reason,
                                "abstained": o.answer.abstained, "releases": o.releases[:5],
                                "answer": o.answer.answer, "failures": o.failures} for o in self.outcomes]}
 

@@ -8,6 +8,8 @@ is asked of the whole corpus:
 * retrieval: ``Service.retriever.search_batch`` (the user path's retriever and reranker
   setting), chunks deduplicated to paragraphs; recall@1/5/20 and MRR of the gold
   paragraph, over every question of the part;
+* gold paragraph: each question read with its own paragraph only (``gold_paragraph``): short
+  answer EM/F1 as answered (abstentions score 0) and had the answerer never abstained;
 * answers: ``Service.ask(question)`` on the first ``answers`` questions of the part (in
   file order; 0 = all), exact match and token F1 under the official SQuAD
   normalisation, best over the gold answers, on the answer text without its ``[n]``
@@ -65,6 +67,42 @@ def load_squad(path: Path) -> tuple[list[Release], list[SquadQuestion], int]:
     return releases, questions, len(articles)
 
 
+def gold_paragraph(chosen: list[SquadQuestion], releases: list[Release], answerer, progress_bar) -> dict:
+    """Reading comprehension: each question with its own paragraph as the only passage. ``gold_em``/``gold_f1``
+    score what the user gets (an abstention scores 0); ``gold_span_em``/``gold_span_f1`` the reader's best
+    checked span, or its best span, had it never abstained (the reading answerer only)."""
+    from qa.passages import Passage
+
+    by_id = {r.id: r for r in releases}
+    em, f1, span_em, span_f1, abstained = [], [], [], [], 0
+    t0 = time.perf_counter()
+    with progress_bar("gold paragraph", len(chosen)) as advance:
+        for q in chosen:
+            r = by_id[q.paragraph]
+            passage = Passage(chunk_id=0, release_id=r.id, title=r.title, source=r.source, text=r.body, start=0,
+                              end=len(r.body), score=1.0)
+            decide = getattr(answerer, "decide", None)
+            if decide is not None:
+                d = decide(q.question, [passage])
+                forced = d.chosen or (d.candidates[0] if d.candidates else None)
+                answered = answerer.short_text(d) if d.reason is None else ""
+                guess = answerer.short_text(d, forced) if forced else ""
+            else:
+                a = answerer.answer(q.question, [passage])
+                answered = "" if a.abstained else m.strip_markers(lead_span(a.answer))
+                guess = answered
+            abstained += answered == ""
+            em.append(m.squad_em(answered, q.answers))
+            f1.append(m.squad_f1(answered, q.answers))
+            span_em.append(m.squad_em(guess, q.answers))
+            span_f1.append(m.squad_f1(guess, q.answers))
+            advance()
+    return {"gold_questions": len(chosen), "gold_em": 100 * m.mean(em), "gold_f1": 100 * m.mean(f1),
+            "gold_span_em": 100 * m.mean(span_em), "gold_span_f1": 100 * m.mean(span_f1),
+            "gold_abstained": m.ratio(abstained, len(chosen)), "gold_seconds": round(time.perf_counter() - t0, 1),
+            "answerer": getattr(answerer, "name", "?")}
+
+
 def lead_span(answer: str) -> str:
     """The answer text before its first ``[n]`` marker."""
     match = _FIRST_MARKER.search(answer)
@@ -103,6 +141,8 @@ def run_squad(path: Path, settings: Settings, model: str, chunk_tokens: int, par
                 advance()
     retrieval_s = time.perf_counter() - t0
 
+    gold = gold_paragraph(chosen, releases, service.answerer, progress_bar)
+
     asked = chosen[:answers] if answers else chosen
     t1 = time.perf_counter()
     em, f1, lead_em, lead_f1, abstained = [], [], [], [], 0
@@ -119,16 +159,16 @@ def run_squad(path: Path, settings: Settings, model: str, chunk_tokens: int, par
             advance()
     answer_s = time.perf_counter() - t1
 
-    gold = [q.paragraph for q in chosen]
-    return {
+    golds = [q.paragraph for q in chosen]
+    return {**gold,
         "part": part, "model": model, "chunk_tokens": chunk_tokens, "paragraphs": len(releases),
         "chunks": build.chunks, "index_seconds": round(build.seconds, 1), "index_reused": build.reused,
         "embedded": build.embedded, "retrieval_questions": len(chosen), "retrieval_depth_chunks": depth,
         "reranker": settings.reranker,
-        "recall@1": m.mean(m.hit_at(r, {g}, 1) for r, g in zip(ranks, gold)),
-        "recall@5": m.mean(m.hit_at(r, {g}, 5) for r, g in zip(ranks, gold)),
-        "recall@20": m.mean(m.hit_at(r, {g}, 20) for r, g in zip(ranks, gold)),
-        "mrr": m.mean(m.reciprocal_rank(r, {g}) for r, g in zip(ranks, gold)),
+        "recall@1": m.mean(m.hit_at(r, {g}, 1) for r, g in zip(ranks, golds)),
+        "recall@5": m.mean(m.hit_at(r, {g}, 5) for r, g in zip(ranks, golds)),
+        "recall@20": m.mean(m.hit_at(r, {g}, 20) for r, g in zip(ranks, golds)),
+        "mrr": m.mean(m.reciprocal_rank(r, {g}) for r, g in zip(ranks, golds)),
         "retrieval_seconds": round(retrieval_s, 1), "retrieval_per_s": round(len(chosen) / retrieval_s, 1),
         "answered_questions": len(asked), "answered_sample": "all" if len(asked) == len(chosen) else
         f"first {len(asked)} of {len(chosen)} in file order",

@@ -81,6 +81,19 @@ def excerpt(text: str, start: int | None, end: int | None, context: int = 320) -
     return before, hit, after
 
 
+def sentence_parts(answer) -> tuple[str, str, str] | None:
+    """The short answer's sentence cut into (before, span, after), or None when the answer has no short answer
+    inside its cited sentence."""
+    short = answer.short_answer
+    cite = next((c for c in answer.citations if short and c.n == short.n), None)
+    if cite is None or not (cite.start <= short.start <= short.end <= cite.end):
+        return None
+    sentence = cite.text[cite.start - cite.passage_start:cite.end - cite.passage_start]
+    a, b = short.start - cite.start, short.end - cite.start
+    return " ".join(sentence[:a].split()) + (" " if sentence[:a][-1:].isspace() else ""), sentence[a:b], \
+        (" " if sentence[b:b + 1].isspace() else "") + " ".join(sentence[b:].split())
+
+
 def quote_id(release_id: str) -> str:
     """A release id as one URL path segment (a ``/`` in an id cannot make another path)."""
     return quote(release_id, safe="")
@@ -89,7 +102,7 @@ def quote_id(release_id: str) -> str:
 def make_templates() -> Jinja2Templates:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
-    env.globals.update(safe_url=safe_url, split_span=split_span, excerpt=excerpt)
+    env.globals.update(safe_url=safe_url, split_span=split_span, excerpt=excerpt, sentence_parts=sentence_parts)
     env.filters["cite_links"] = cite_links
     env.filters["quote_id"] = quote_id
     return Jinja2Templates(env=env)

@@ -1,0 +1,184 @@
+"""The checks an answer must pass: it is the kind of thing asked for, and it respects the question's constraints.
+
+* :func:`type_ok` — the span has the written shape of the expected type: a count holds a
+  number (digits or a number word), money a currency sign or "pounds", a percentage "%"
+  or "per cent", a date a day, month, year, weekday, time of day or "end/start of …", a
+  duration a number with a unit of time, a contact a phone number, email, web address or
+  postcode, a person, organisation or place a capitalised word (or, for a person, a job
+  title such as "the Home Secretary"). Lists and descriptions have no shape to check.
+* :func:`missing` — which constraints (:mod:`qa.questions`) a text does not support.
+  A name is supported when each of its words (case and a plural or possessive ending
+  aside) is in the text, or when it is an acronym of a capitalised phrase there
+  ("PCC" ↔ "Police and Crime Commissioner") or the other way round; a year "2018/19"
+  by "2018/19", "2018-19" or "2018"; a time phrase ("last year", "since May") by the
+  phrase, or by a year or the month it names; a qualifier ("first") by its own word.
+  "alone", "only", "each", "every" and "per" only sharpen the constraint beside them and
+  need no word of their own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answerers import spans
+from qa.questions import AnswerType, Constraint
+
+NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+                         r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+                         r"eighty|ninety|hundreds?|thousands?|millions?|billions?|dozens?|half|a quarter|"
+                         r"a third|single|double|both|several|once|twice)\b", re.I)
+DIGIT = re.compile(r"\d")
+MONEY = re.compile(r"[£$€]|\b(?:pounds?|pence|p\b|dollars?|euros?|million|billion|bn\b|m\b)", re.I)
+PERCENT = re.compile(r"%|\bper ?cent\b|\bpercentage\b|\bhalf\b|\bthird\b|\bquarter\b", re.I)
+TIME_OF_DAY = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d{2}\b|\bmidnight\b|\bnoon\b|"
+                         r"\bmidday\b|\b(?:morning|afternoon|evening|night)\b", re.I)
+DATE_WORDS = re.compile(r"\b(?:end|start|beginning|middle|close) of\b|\b(?:spring|summer|autumn|winter|christmas|"
+                        r"easter|today|yesterday|tomorrow|century|decade)\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
+                        r"\b(?:\d{1,2}(?:st|nd|rd|th)?|\d{3,4}s?)\b", re.I)
+PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)|(?<!\w)\d{3}(?!\w)")
+EMAIL_URL = re.compile(r"\S+@\S+\.\w+|\bwww\.\S+|https?://\S+|\b\w+\.(?:gov|org|police|co|com|uk)\b|\bwebsite\b|"
+                       r"@\w+", re.I)
+POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+_ONLY_SHARPEN = frozenset({"alone", "only", "each", "every", "per"})
+
+
+def type_ok(expected: AnswerType, span: str) -> bool:
+    """Whether ``span`` has the written shape of the ``expected`` type (see the module docstring)."""
+    has_number = bool(DIGIT.search(span) or NUMBER_WORD.search(span))
+    if expected == "count":
+        return has_number
+    if expected == "money":
+        return bool(MONEY.search(span)) and has_number or bool(re.search(r"[£$€]\s?\d", span))
+    if expected == "percentage":
+        return bool(PERCENT.search(span))
+    if expected == "date":
+        return bool(spans.DATE.search(span) or TIME_OF_DAY.search(span) or DATE_WORDS.search(span))
+    if expected == "duration":
+        return has_number or bool(re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I))
+    if expected == "contact":
+        return bool(PHONE.search(span) or EMAIL_URL.search(span) or POSTCODE.search(span))
+    if expected == "person":  # a name, a role ("the Home Secretary") or a group ("local residents"): words, not figures
+        return bool(re.search(r"[A-Za-z]{2,}", span)) and not (DIGIT.search(span) and not re.search(r"[A-Z]", span))
+    if expected in ("organisation", "place"):
+        return any(w[:1].isupper() for w in re.findall(r"[A-Za-z][\w’'\-]*", span))
+    return True
+
+
+_DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
+SMALL_NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
+                                                  "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                                                  "twenty".split())}
+
+
+def _norm(text: str) -> str:
+    text = _DOTTED.sub(lambda m: m.group().replace(".", ""), text)  # "U.S." → "US"
+    return " " + " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("’", "'").replace("'s ", " "))) + " "
+
+
+def _word_in(word: str, text: str) -> bool:
+    """Whether ``word`` or a form of it is a word of the normalised ``text``: the same word, or one sharing all
+    but its last two letters ("Israelis" ~ "Israel", "Palestine" ~ "Palestinian"), four letters at least."""
+    w = _norm(word).strip()
+    if not w or f" {w} " in text:
+        return True
+    if len(w) <= 3:
+        return False
+    stem = w[:max(4, len(w) - 2)]
+    for m in re.finditer(rf" {re.escape(stem)}(\w*)", text):
+        if len(m.group(1)) <= 4:
+            return True
+    return False
+
+
+def _phrase_in(words: list[str], normed: str) -> bool:
+    """The words in order, each in a form ``_word_in`` accepts, with at most two other words between two of them
+    ("Police and Crime Commissioner", "Road Policing Unit" but not "road" … "policing" … "unit" far apart)."""
+    parts = []
+    for w in words:
+        n = _norm(w).strip()
+        parts.append(re.escape(n) if len(n) <= 3 else re.escape(n[:max(4, len(n) - 2)]) + r"\w{0,4}")
+    return re.search(r" " + r"(?: \w+){0,2} ".join(parts) + r" ", normed) is not None
+
+
+def _initials(text: str) -> set[str]:
+    runs = re.finditer(r"[A-Z][\w’'\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w’'\-]*)+", text)
+    return {"".join(w[0] for w in m.group().split() if w[0].isupper()) for m in runs}
+
+
+def name_supported(name: str, text: str, normed: str | None = None) -> bool:
+    normed = normed if normed is not None else _norm(text)
+    words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in ("of", "and", "the", "for", "s")]
+    if words and all(_word_in(w, normed) for w in words) and (len(words) == 1 or _phrase_in(words, normed)):
+        return True
+    if name.isupper() and 2 <= len(name) <= 7:
+        return name in _initials(text) or name.rstrip("S") in _initials(text)
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    return len(initials) >= 2 and re.search(rf"\b{initials}s?\b", text) is not None
+
+
+def supported(c: Constraint, text: str, normed: str | None = None) -> bool:
+    normed = normed if normed is not None else _norm(text)
+    if c.kind == "name":
+        return name_supported(c.text, text, normed)
+    if c.kind == "year":
+        first = c.text.split("/")[0]
+        return bool(re.search(rf"\b{re.escape(first)}", text))
+    if c.kind == "number":
+        digits = re.sub(r"[^\d.]", "", c.text)
+        if digits in SMALL_NUMBERS and f" {SMALL_NUMBERS[digits]} " in normed:
+            return True
+        return bool(digits) and digits in re.sub(r"(?<=\d),(?=\d)", "", text)
+    if c.kind == "time":
+        phrase = " ".join(re.findall(r"[a-z0-9]+", c.text.lower()))
+        if f" {phrase} " in normed:
+            return True
+        last = phrase.split()[-1]
+        if re.fullmatch(r"(?:19|20)\d{2}", last) or re.fullmatch(r"[a-z]+", last) and last not in (
+                "year", "month", "week", "summer", "winter", "spring", "autumn"):
+            return f" {last} " in normed
+        return bool(re.search(r"\b(?:19|20)\d{2}\b", text))
+    if c.kind == "qualifier":
+        return c.text in _ONLY_SHARPEN or f" {c.text} " in normed
+    return True
+
+
+def missing(constraints: list[Constraint], text: str) -> list[Constraint]:
+    """The constraints ``text`` does not support."""
+    normed = _norm(text)
+    return [c for c in constraints if not supported(c, text, normed)]
+
+
+ORGANISATION_ENDINGS = frozenset("""Constabulary Police Council Commissioner Commissioners Office Service Services Unit
+Team Partnership Association Agency Authority Board Trust Committee Department Ministry Government""".split())
+FIGURES = ("count", "money", "percentage", "duration")
+
+
+def restates(span: str, question: str, constraints: list[Constraint]) -> bool:
+    """Whether a span only repeats the question: all its words are the question's, it is an acronym of the
+    question's words, or it contains one of the question's names ("Robert Gordon CBE" for "which party did
+    Robert Gordon represent?")."""
+    normed_question = _norm(question)
+    words = _norm(span).split()
+    if not words:
+        return True
+    if all(f" {w} " in normed_question for w in words):
+        return True
+    numbers = re.findall(r"\d[\d,.]*\d|\d", span)
+    if numbers and all(n in question for n in numbers):  # "some 1,208" for "how many of the 1,208 crimes …"
+        return True
+    bare = span.strip().rstrip("s")
+    if bare.isupper() and len(bare) >= 2 and bare in _initials(question):
+        return True
+    normed_span = _norm(span)
+    return any(c.kind == "name" and f" {_norm(c.text).strip()} " in normed_span for c in constraints)
+
+
+def compact(expected: AnswerType, span: str) -> bool:
+    """A figure is a short phrase ("157 arrests", "£1m"), not a clause; a place is a place's name, not an
+    organisation's ("Hertfordshire Constabulary")."""
+    words = span.split()
+    if expected in FIGURES or expected == "date":
+        return len(words) <= 7
+    if expected == "place":
+        return len(words) <= 6 and words[-1].strip(",.;:’'") not in ORGANISATION_ENDINGS
+    return True

@@ -1,0 +1,277 @@
+"""The reading answerer (the default): the reader's span, checked, or a refusal that says what is missing.
+
+1. The question is analysed (:mod:`qa.questions`): expected type and constraints.
+2. A name of the question that no retrieved passage mentions → refuse (``no_evidence``).
+3. The reader (:mod:`qa.reader`) reads every passage; its best spans are the candidates.
+4. Each candidate is checked (:mod:`qa.answerers.checks`): it must be of the expected
+   type, its sentence or the sentences beside it must support every strict constraint
+   ("in Watford alone", "in 2015") and, for a count, the counted noun ("arrests"), and
+   its release every other named thing; it must not restate the question (a span of the
+   question's own words or names), and a figure must be a short phrase, not a clause. The
+   best-scoring candidate that passes is chosen. None passes → refuse with
+   ``wrong_type`` (no candidate of the asked-for type) or ``constraint_missing``.
+5. A logistic model over the reader's scores and the checks' evidence (``FEATURES``),
+   fitted by ``qa calibrate-reader`` on training data only, gives the probability that the
+   chosen span answers; below the threshold → refuse (``below_threshold``).
+6. Otherwise the short answer comes first, then its sentence: "157 arrests [1]. More than
+   12,000 hours … and 157 arrests have been made … [1]." ``short_answer`` carries the
+   span's offsets in the release.
+
+A refusal says what the releases do say: "The releases don't say how many arrests
+Operation Hotspot made in Watford alone. They say: … [1]", citing the nearest passages.
+When the reader cannot load (no weights file), the sentence-picking extractive answerer
+answers instead, with a note.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.answer import ABSTAIN_TEXT, Answer, Citation, ShortAnswer
+from qa.answerers import checks, spans
+from qa.answerers.extractive import ExtractiveAnswerer, _end, _tidy, abstention, citation, content_words
+from qa.chunks import sentences
+from qa.errors import ConfigError
+from qa.passages import Passage
+from qa.questions import Analysis, Constraint, QuestionAnalyzer, RuleAnalyzer, indirect
+from qa.reader import Reader, Reading, Span
+
+CALIBRATION = Path(__file__).resolve().parent.parent / "reader" / "abstain.json"
+FEATURES = ("margin", "best_margin", "score", "null", "is_top", "overlap", "sentence_overlap", "topic_cover",
+            "typed", "rank")
+
+
+TYPE_NAMES = {"count": "a number", "money": "an amount of money", "percentage": "a percentage", "date": "a date",
+              "duration": "a length of time", "person": "a name", "organisation": "an organisation's name",
+              "place": "a place", "contact": "a phone number or address"}
+
+
+@dataclass
+class Candidate:
+    span: Span
+    passage: Passage
+    sentence: tuple[int, int]  # offsets of the span's sentence in the passage text
+    type_ok: bool
+    strict_missing: list[Constraint]
+    topic_missing: list[Constraint]
+    features: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def passes(self) -> bool:
+        return self.type_ok and not self.strict_missing and not self.topic_missing
+
+
+@dataclass
+class Decision:
+    analysis: Analysis
+    candidates: list[Candidate]
+    chosen: Candidate | None
+    reason: str | None  # None: answer
+    probability: float | None = None
+    note: str | None = None
+
+
+class AbstainModel:
+    """P(the chosen span answers) = logistic(w · standardised features + b); refuse below ``threshold``."""
+
+    def __init__(self, weights: dict[str, float], intercept: float, mean: dict[str, float],
+                 scale: dict[str, float], threshold: float, meta: dict | None = None) -> None:
+        self.weights, self.intercept, self.mean, self.scale = weights, intercept, mean, scale
+        self.threshold = threshold
+        self.meta = meta or {}
+
+    @classmethod
+    def load(cls, path: Path = CALIBRATION) -> AbstainModel | None:
+        if not path.exists():
+            return None
+        d = json.loads(path.read_text())
+        return cls(d["weights"], d["intercept"], d["mean"], d["scale"], d["threshold"], d.get("meta"))
+
+    def probability(self, features: dict[str, float]) -> float:
+        z = self.intercept + sum(w * (features[k] - self.mean[k]) / (self.scale[k] or 1.0)
+                                 for k, w in self.weights.items())
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def to_json(self) -> str:
+        return json.dumps({"weights": self.weights, "intercept": self.intercept, "mean": self.mean,
+                           "scale": self.scale, "threshold": self.threshold, "meta": self.meta}, indent=2)
+
+
+class ReadingAnswerer:
+    name = "reader"
+
+    def __init__(self, reader: Reader, fallback: ExtractiveAnswerer, analyzer: QuestionAnalyzer | None = None,
+                 model: AbstainModel | None = None, threshold: float | None = None, spans_per_passage: int = 5,
+                 release_text=None) -> None:
+        if spans_per_passage < 1:
+            raise ValueError(f"spans_per_passage must be at least 1, got {spans_per_passage}")
+        self.reader = reader
+        self.fallback = fallback
+        self.analyzer = analyzer or RuleAnalyzer()
+        self.model = model
+        self.threshold = threshold if threshold is not None else (model.threshold if model else 0.5)
+        self.spans_per_passage = spans_per_passage
+        self.release_text = release_text  # release id → its body, for checks against the whole release
+
+    # -- the steps -------------------------------------------------------------------------------------------
+    def unknown_names(self, analysis: Analysis, passages: list[Passage]) -> list[str]:
+        """Names of the question that no retrieved passage (nor its release) mentions. An acronym that no
+        capitalised phrase spells out may still be another name for something there ("the PCC" in releases
+        that say "the Commissioner"), so it does not count here; the checks and the calibrated model weigh it."""
+        text = " ".join(f"{p.title}\n{p.text}" for p in passages) + "\n" + "\n".join(
+            self._bodies(passages).values())
+        names = [c for c in analysis.constraints if c.kind == "name" and not (c.text.isupper() and len(c.text) <= 6)]
+        return [c.text for c in checks.missing(names, text)]
+
+    def _bodies(self, passages: list[Passage]) -> dict[str, str]:
+        """Each passage's whole release (title and body) when a lookup was given, else its retrieved passages."""
+        out: dict[str, str] = {}
+        for p in passages:
+            if p.release_id in out:
+                continue
+            body = self.release_text(p.release_id) if self.release_text else None
+            out[p.release_id] = f"{p.title}\n{body}" if body else "\n".join(
+                [p.title] + [q.text for q in passages if q.release_id == p.release_id])
+        return out
+
+    def read(self, question: str, passages: list[Passage]) -> list[Reading]:
+        return self.reader.read_batch([question], [[p.text for p in passages]], self.spans_per_passage)[0]
+
+    def candidates(self, analysis: Analysis, passages: list[Passage], readings: list[Reading]) -> list[Candidate]:
+        qstems = {spans.stem(w) for w in content_words(analysis.question)}
+        release_text = self._bodies(passages)
+        names = [c for c in analysis.topic if c.kind == "name"]
+        focus = [Constraint("name", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
+            analysis.focus and analysis.focus.endswith("s") and len(analysis.focus) > 3 else []
+        tops = [r.spans[0] for r in readings if r.spans]
+        best_margin = max((s.margin for s in tops), default=-20.0)
+        top = max(tops, key=lambda s: s.score, default=None)
+        out = []
+        for r in readings:
+            p = passages[r.passage]
+            bounds = [(s.start, s.end) for s in sentences(p.text)] or [(0, len(p.text))]
+            for sp in r.spans:
+                if "\n" in sp.text.strip() or not sp.text.strip():
+                    continue  # a span across a line break joins two lines (a heading and a sentence), not a fact
+                k = next((i for i, (a, b) in enumerate(bounds) if a <= sp.start < b), 0)
+                sentence = bounds[k]
+                window = p.title + "\n" + p.text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
+                own = p.text[sentence[0]:sentence[1]]
+                strict_missing = checks.missing(analysis.strict + focus, window)
+                topic_missing = checks.missing(analysis.topic, release_text[p.release_id])
+                words_window = {spans.stem(w) for w in content_words(window)}
+                words_own = {spans.stem(w) for w in content_words(own)}
+                shaped = checks.type_ok(analysis.expected, sp.text) and not checks.restates(sp.text, analysis.question,
+                                                                                             analysis.constraints)
+                cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
+                                 strict_missing, topic_missing)
+                cand.features = {
+                    "margin": sp.margin, "best_margin": best_margin, "score": sp.score, "null": sp.null,
+                    "is_top": float(sp is top), "overlap": len(qstems & words_window) / max(1, len(qstems)),
+                    "sentence_overlap": len(qstems & words_own) / max(1, len(qstems)),
+                    "topic_cover": 1 - len(checks.missing(names, release_text[p.release_id])) / max(1, len(names)),
+                    "typed": float(analysis.expected not in ("description", "list")),
+                    "rank": r.passage / max(1, len(passages))}
+                out.append(cand)
+        return sorted(out, key=lambda c: -c.span.score)
+
+    def decide(self, question: str, passages: list[Passage]) -> Decision:
+        analysis = self.analyzer.analyze(question)
+        if not passages:
+            return Decision(analysis, [], None, "no_evidence", note="no release matches the question")
+        unknown = self.unknown_names(analysis, passages)
+        if unknown:
+            return Decision(analysis, [], None, "no_evidence", note=f"no release found mentions {', '.join(unknown)}")
+        found = self.candidates(analysis, passages, self.read(question, passages))
+        valid = [c for c in found if c.passes]
+        if not found:
+            return Decision(analysis, [], None, "below_threshold", note="the reader found no answer span")
+        if not valid:
+            typed = [c for c in found if c.type_ok]
+            if typed:
+                gaps = sorted({m.text for c in typed[:5] for m in c.strict_missing + c.topic_missing})
+                note = f"nothing near a candidate answer mentions {', '.join(gaps)}" if gaps else None
+                return Decision(analysis, found, found[0], "constraint_missing", note=note)
+            return Decision(analysis, found, found[0], "wrong_type",
+                            note=f"no passage gives {TYPE_NAMES.get(analysis.expected, 'an answer')}")
+        chosen = valid[0]
+        p = self.model.probability(chosen.features) if self.model else None
+        if p is not None and p < self.threshold:
+            return Decision(analysis, found, chosen, "below_threshold", p,
+                            note=f"the best candidate, “{chosen.span.text}”, scored {p:.2f}, "
+                                 f"below the threshold {self.threshold:.2f}")
+        return Decision(analysis, found, chosen, None, p)
+
+    # -- the answer ------------------------------------------------------------------------------------------
+    def answer(self, question: str, passages: list[Passage]) -> Answer:
+        t0 = time.perf_counter()
+        try:
+            decision = self.decide(question, passages)
+        except ConfigError as exc:
+            answer = self.fallback.answer(question, passages)
+            answer.note = f"the reader is unavailable ({exc}); the sentence picker answered"
+            return answer
+        answer = self.refusal(question, passages, decision) if decision.reason else self.compose(question, decision)
+        answer.confidence = decision.probability
+        answer.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
+        return answer
+
+    @staticmethod
+    def short_text(d: Decision, candidate: Candidate | None = None) -> str:
+        """The short answer of a decision's chosen (or the given) candidate: its span, with a count's unit."""
+        c = candidate or d.chosen
+        end = _extend_unit(c.passage.text, c.span.end, d.analysis.focus)
+        return c.passage.text[c.span.start:end].strip(" ,;:")
+
+    def compose(self, question: str, d: Decision) -> Answer:
+        c = d.chosen
+        assert c is not None
+        p, sp = c.passage, c.span
+        a, b = c.sentence
+        short = self.short_text(d)
+        cite = citation(1, p, a, b)
+        sentence = _tidy(p.text[a:b])
+        text = f"{_end(short + ' [1]')} {_end(sentence + ' [1]')}" if _tidy(short) != sentence else _end(sentence + " [1]")
+        return Answer(question=question, answer=text, abstained=False, citations=[cite], answerer=self.name,
+                      short_answer=ShortAnswer(text=short, n=1, start=p.start + sp.start,
+                                               end=p.start + sp.start + len(short)))
+
+    def refusal(self, question: str, passages: list[Passage], d: Decision) -> Answer:
+        clause = indirect(question)
+        said = f"The releases don't say {clause}." if clause else ABSTAIN_TEXT
+        answer = abstention(question, passages, note=d.note, answerer=self.name)
+        answer.reason = d.reason
+        nearest = d.chosen or (d.candidates[0] if d.candidates else None)
+        if nearest is not None and d.reason != "no_evidence":
+            a, b = nearest.sentence
+            first = citation(1, nearest.passage, a, b)
+            rest = [c for c in answer.citations if c.release_id != first.release_id]
+            answer.citations = [first] + [c.model_copy(update={"n": i}) for i, c in enumerate(rest, 2)]
+            answer.answer = f"{said} They say: {_end(_tidy(nearest.passage.text[a:b]) + ' [1]')}"
+        else:
+            answer.answer = said + answer.answer[len(ABSTAIN_TEXT):]
+        return answer
+
+
+def _extend_unit(text: str, end: int, focus: str | None) -> int:
+    """Extend a count's span over the asked-for noun right after it: "157" → "157 arrests"."""
+    if not focus:
+        return end
+    m = re.match(r"\s+([A-Za-z][\w\-]*)", text[end:])
+    if m and spans.stem(m.group(1)) in {spans.stem(w) for w in focus.split()}:
+        return end + m.end()
+    return end
+
+
+def load_reading_answerer(fallback: ExtractiveAnswerer, threshold: float | None = None,
+                          weights: Path | None = None, release_text=None) -> ReadingAnswerer:
+    """The trained reader (loaded on first use) with the calibration stored beside its weights."""
+    from qa.reader.model import WEIGHTS, TransformerReader
+
+    return ReadingAnswerer(TransformerReader(weights or WEIGHTS), fallback, model=AbstainModel.load(),
+                           threshold=threshold, release_text=release_text)

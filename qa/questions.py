@@ -1,0 +1,337 @@
+"""question → analysis: what kind of answer a question asks for, and what an answer must respect.
+
+``analyze(question)`` gives
+
+* ``expected``: the answer type — ``count``, ``money``, ``percentage``, ``date`` (a day,
+  month, year, period or time), ``duration``, ``person``, ``organisation``, ``place``,
+  ``contact`` (a phone number, address, email or web address), ``list`` or
+  ``description`` (why, how, what … mean: no type to check);
+* ``focus``: the noun the question asks about ("arrests" in "how many arrests …");
+* ``constraints``: the named things, numbers, years, places, times and qualifiers of the
+  question. Each is ``strict`` or not. A strict constraint narrows the asked-for fact —
+  after a preposition ("in Watford", "of Cambridgeshire Constabulary", "in 2015"), a
+  possessive ("Bedfordshire's commissioner"), a time ("last year") or a qualifier
+  ("alone", "first") — and must be supported by the answer's own sentence or its
+  neighbours. The others name the topic ("Operation Hotspot" in "how many arrests did
+  Operation Hotspot make") and must be supported somewhere in the answer's release.
+
+The rules read the question's words only: the wh-word and the noun after it, a table of
+head nouns for each type, and written shapes for names and numbers. No rule knows any
+release. ``indirect(question)`` turns a question into the clause a refusal needs ("how
+many arrests did Operation Hotspot make?" → "how many arrests Operation Hotspot made"),
+with lemminflect for the verb form, or returns None when it cannot do so safely.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from qa.store import STOPWORDS
+
+AnswerType = Literal["count", "money", "percentage", "date", "duration", "person", "organisation", "place",
+                     "contact", "list", "description"]
+ConstraintKind = Literal["name", "number", "year", "time", "qualifier"]
+
+WORD = re.compile(r"[A-Za-z0-9£$€][A-Za-z0-9'’\-/.,£%]*[A-Za-z0-9%]|[A-Za-z0-9]")
+AUX = frozenset("do does did is are was were will would can could has have had should shall may might must".split())
+DETERMINERS = frozenset("the a an this that these those its their his her our your my each every any some no".split())
+PREPOSITIONS = frozenset("in at of for from across within on during under outside inside near by between".split())
+QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
+
+PERSON_NOUNS = frozenset("""person people officer officers commissioner commissioners detective inspector
+superintendent constable constables chief director head leader lead minister secretary mp councillor chair
+chairman chairwoman man woman boy girl spokesperson spokesman spokeswoman judge victim suspect sergeant pcc
+deputy manager founder member members volunteer volunteers visitor visitors name""".split())
+ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
+charities body bodies agency agencies force forces department departments unit units team teams council
+councils group groups partnership partnerships service services inspectorate authority authorities trust
+trusts association associations business businesses foundation committee party court""".split())
+PLACE_NOUNS = frozenset("""town towns city cities village villages county counties area areas place places
+location locations street streets road roads country countries region regions district districts borough
+boroughs ward wards station stations venue venues site sites hospital hospitals prison prisons""".split())
+DATE_NOUNS = frozenset("year years date dates day days month months period time times week weeks".split())
+DURATION_NOUNS = frozenset("sentence sentences duration length".split())
+# Things with proper names: asked for by "which/what … name", answered by a capitalised name.
+NAME_HEADS = frozenset("""operation operations scheme schemes project projects programme programmes campaign
+campaigns initiative initiatives strategy strategies plan plans report reports award awards event events
+conference app""".split())
+IMPERATIVES = frozenset("name list give describe explain tell according identify state".split())
+DURATION_UNITS = frozenset("years months weeks days hours minutes seconds".split())
+MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spent paid pay budget grant grants
+price fine fines value raise raised bill charge cash invested investment amount reward compensation
+salary salaries precept""".split())
+CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b(?:what|which) number\b|"
+                     r"\bnumber (?:can|should|do|must) (?:i|you|we|people|residents|victims)\b|\bnumber to (?:ring|call|text)\b|"
+                     r"\b(?:e-?mail|web|postal|home) address\b|\bwebsite\b|\bwhat is the address\b|"
+                     r"\bwhere can (?:i|you|people) (?:read|find|download|see)\b|\bhow (?:can|do|should) (?:i|you) "
+                     r"(?:contact|call|ring|email|reach)\b")
+QUALIFIERS = {"alone": None, "only": None, "first": "first", "second": "second", "third": "third", "last": "last",
+              "each": None, "per": None, "annual": "annual", "annually": "year",
+              "every": None}
+TIME_PHRASE = re.compile(r"\b(?:last|this|next|previous|past)\s+(?:year|month|week|summer|winter|spring|autumn)\b"
+                         r"|\b(?:since|in|during|before|after|until|by)\s+(?:(?:19|20)\d{2}(?:/\d{2,4})?"
+                         r"|january|february|march|april|may|june|july|august|september|october|november|"
+                         r"december)\b", re.I)
+YEAR = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2,4})?\b")
+NUMBER = re.compile(r"(?:£|\$|€)?\d[\d,]*(?:\.\d+)?(?:m|bn|k)?%?")
+
+
+@dataclass(frozen=True)
+class Constraint:
+    kind: ConstraintKind
+    text: str
+    strict: bool
+
+
+@dataclass(frozen=True)
+class Analysis:
+    question: str
+    expected: AnswerType
+    focus: str | None = None
+    constraints: tuple[Constraint, ...] = field(default_factory=tuple)
+
+    @property
+    def strict(self) -> list[Constraint]:
+        return [c for c in self.constraints if c.strict]
+
+    @property
+    def topic(self) -> list[Constraint]:
+        return [c for c in self.constraints if not c.strict]
+
+
+class QuestionAnalyzer(Protocol):
+    def analyze(self, question: str) -> Analysis: ...
+
+
+class RuleAnalyzer:
+    """The rules of this module's docstring."""
+
+    def analyze(self, question: str) -> Analysis:
+        return analyze(question)
+
+
+def _words(text: str) -> list[str]:
+    return [w.rstrip(".,") or w for w in WORD.findall(text)]
+
+
+def expected_type(question: str) -> tuple[AnswerType, str | None]:
+    """(answer type, focus noun) of a question."""
+    q = " ".join(question.lower().replace("’", "'").split())
+    words = _words(q)
+    after = lambda cue: (m.group(1) if (m := re.search(cue + r"\s+((?:[a-z\-']+\s+){0,3}?[a-z\-']+)\b", q)) else "")
+    if CONTACT.search(q) and not re.search(r"\bhow many\b|\bnumber of\b", q):
+        return "contact", None
+    if re.search(r"\b(what|which) (percentage|proportion|per cent|percent|share|fraction)\b|\bper cent\b|"
+                 r"\bpercentage\b|\bby how much\b", q):
+        return "percentage", None
+    m = re.search(r"\bhow many\s+([a-z\-']+)", q)
+    if m or re.search(r"\b(what|which) (is the )?(number|total|figure|count) of\b", q):
+        noun = m.group(1) if m else None
+        if m:
+            phrase = []
+            for w in q[m.start(1):].split():
+                if w in AUX or w in PREPOSITIONS or len(phrase) == 3:
+                    break
+                phrase.append(w.strip(",.?"))
+            if noun not in DURATION_UNITS:
+                noun = " ".join(phrase) or noun
+        if noun in DURATION_UNITS and not re.search(rf"\b{noun} of\b", q):
+            return "duration", noun
+        return "count", noun
+    if re.search(r"\bhow much\b", q):
+        return ("money" if MONEY_WORDS & set(words) or "£" in q else "count"), None
+    if re.search(r"\bhow long\b|\bfor how long\b|\bhow many (years|months|weeks|days|hours)\b", q):
+        return "duration", None
+    if re.search(r"\bhow old\b|\bwhat age\b", q):
+        return "count", "age"
+    if re.search(r"\bwhen\b|\bsince when\b|\bwhat time\b|\b(what|which) (date|day|year|month|period|time|week)\b|"
+                 r"\bover what period\b|\bby what date\b|\bon what date\b|\bin what year\b", q):
+        return "date", None
+    if re.search(r"\bwhere\b", q):
+        return "place", None
+    if re.search(r"\b(who|whom|whose)\b", q):
+        return "person", None
+    head = _head_noun(q)
+    for kind, nouns in (("person", PERSON_NOUNS), ("organisation", ORGANISATION_NOUNS | NAME_HEADS),
+                        ("place", PLACE_NOUNS)):
+        if head in nouns:
+            plural = head.endswith("s") and head not in ("boss",) and kind != "person"
+            return ("list" if plural and re.search(r"\b(which|what) " + head, q) else kind), head
+    if head in DATE_NOUNS:
+        return "date", head
+    if head in DURATION_NOUNS or re.search(r"\b(?:jail|prison|custodial) term\b", q):
+        return "duration", head
+    if head in MONEY_WORDS or head in ("amount",) and "money" in q:
+        return "money", head
+    if re.search(r"\b(list|name) (all|the)\b|\bwhat are the\b|\bwhich .*\bare\b", q):
+        return "list", head or None
+    return "description", head or None
+
+
+def _head_noun(q: str) -> str:
+    """The noun a what/which question asks for: "which testing company's results" → "company",
+    "what is the name of bedfordshire's police and crime commissioner" → "commissioner"."""
+    m = re.search(r"\b(?:what|which)\s+(?:(?:is|was|are|were)\s+)?(?:the\s+)?(?:name\s+of\s+(?:the\s+)?)?(.*)", q)
+    if not m:
+        return ""
+    import lemminflect
+
+    words = re.findall(r"[a-z\-']+", m.group(1))[:6]
+    candidates = []
+    for w in words:
+        if (w in AUX or w in PREPOSITIONS) and candidates:
+            break
+        if candidates and w not in DETERMINERS and _verb(w, lemminflect, ("VBD", "VBZ", "VBP")) \
+                and not _noun_of_type(w):
+            break
+        candidates.append(w)
+        if w.endswith(("'s", "s'")):
+            return re.sub(r"'s?$", "", w)
+    for w in reversed(candidates):
+        if _noun_of_type(w):
+            return w
+    if re.search(r"\bname of\b", q):
+        return "name"
+    return candidates[0] if candidates else ""
+
+
+def _noun_of_type(word: str) -> bool:
+    return word in PERSON_NOUNS | ORGANISATION_NOUNS | PLACE_NOUNS | DATE_NOUNS | MONEY_WORDS | DURATION_NOUNS \
+        | NAME_HEADS
+
+
+def constraints(question: str) -> tuple[Constraint, ...]:
+    """The named things, numbers, years, times and qualifiers of a question (see the module docstring)."""
+    found: list[Constraint] = []
+    seen: set[str] = set()
+
+    def add(kind: ConstraintKind, text: str, strict: bool) -> None:
+        key = text.lower()
+        if key and key not in seen:
+            seen.add(key)
+            found.append(Constraint(kind, text, strict))
+
+    for m in TIME_PHRASE.finditer(question):
+        add("time", m.group(), True)
+    for m in YEAR.finditer(question):
+        add("year", m.group(), True)
+    for m in NUMBER.finditer(question):
+        if not YEAR.fullmatch(m.group()):
+            add("number", m.group(), True)
+    tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’\-&.]*", question))
+    i = 0
+    while i < len(tokens):
+        word = tokens[i].group()
+        first = i == 0 or question[:tokens[i].start()].strip().endswith(("?", ".", ":"))
+        common = QUESTION_WORDS | AUX | DETERMINERS | PREPOSITIONS | STOPWORDS | IMPERATIVES
+        single_first = first and not (i + 1 < len(tokens) and tokens[i + 1].group()[0].isupper()) \
+            and not (word.isupper() and len(word) > 1) and not any(ch.isupper() for ch in word[1:])
+        if word[0].isupper() and not (first and word.lower() in common) and not single_first \
+                and word.lower() not in ("i",):
+            j = i
+            while j + 1 < len(tokens) and not re.search(r"['’]s?$", tokens[j].group()) \
+                    and (tokens[j + 1].group()[0].isupper()
+                                           or (tokens[j + 1].group() in ("and", "for")
+                                               and j + 2 < len(tokens) and tokens[j + 2].group()[0].isupper())):
+                j += 1
+            a, b = tokens[i].start(), tokens[j].end()
+            name = question[a:b]
+            possessive = bool(re.search(r"['’]s?$", name)) or bool(re.match(r"['’]", question[b:b + 1]))
+            possessive = possessive and not re.sub(r"['’]s?$", "", name).isupper()
+            before = question[:a].split()
+            prep = bool(before) and before[-1].lower() in PREPOSITIONS
+            add("name", re.sub(r"['’]s?$", "", name), prep or possessive)
+            i = j + 1
+            continue
+        low = word.lower()
+        if low in QUALIFIERS and not (low == "last" and re.match(r"\s+(?:year|month|week)", question[tokens[i].end():])):
+            if not (low == "first" and i > 0 and tokens[i - 1].group().lower() == "the"
+                    and i + 1 < len(tokens) and tokens[i + 1].group().lower() in ("time",)):
+                add("qualifier", low, True)
+        i += 1
+    return tuple(found)
+
+
+def analyze(question: str) -> Analysis:
+    kind, focus = expected_type(question)
+    return Analysis(question=question, expected=kind, focus=focus, constraints=constraints(question))
+
+
+def indirect(question: str) -> str | None:
+    """The question as an embedded clause ("how many arrests Operation Hotspot made in Watford alone"),
+    or None when its shape is not one these rules can turn safely."""
+    import lemminflect
+
+    text = " ".join(question.strip().rstrip("?").split())
+    words = text.split(" ")
+    if not words or words[0].lower() not in QUESTION_WORDS:
+        return None
+    # The wh-phrase: the wh-word and, for "how many/much/long/old" or "what/which + noun", the words before the aux.
+    k = 1
+    while k < len(words) and words[k].lower() not in AUX and k < 6:
+        k += 1
+    if k == len(words) or k >= 6:  # no auxiliary: "who leads X", "how many officers took part in X"
+        return _lower_first(text)
+    wh, aux, rest = words[:k], words[k], words[k + 1:]
+    if len(wh) > 1 and rest and aux.lower() not in ("do", "does", "did") and rest[0].islower() \
+            and _verb(rest[0], lemminflect, ("VBN", "VBG")):
+        return _lower_first(text)  # the wh-phrase is the subject: "how many crimes were reported in X"
+    a = aux.lower()
+    tags = {"do": ("VB",), "does": ("VB",), "did": ("VB",), "has": ("VBN",), "have": ("VBN",), "had": ("VBN",),
+            "is": ("VBN", "VBG"), "are": ("VBN", "VBG"), "was": ("VBN", "VBG"), "were": ("VBN", "VBG")}
+    verb_at = _find_verb(rest, lemminflect, tags.get(a, ("VB",)))
+    if a in ("do", "does", "did"):
+        if verb_at is None:
+            return None
+        tag = {"do": "VBP", "does": "VBZ", "did": "VBD"}[a]
+        forms = lemminflect.getInflection(rest[verb_at].lower(), tag)
+        if not forms:
+            return None
+        clause = rest[:verb_at] + [forms[0]] + rest[verb_at + 1:]
+    elif verb_at is not None and verb_at > 0:
+        clause = rest[:verb_at] + [aux.lower()] + rest[verb_at:]
+    elif a in ("is", "are", "was", "were") and rest:
+        tail = next((i for i, w in enumerate(rest) if i > 0 and (w.lower() in ("worth", "like", "about", "for")
+                                                                  or w.lower() in SUBORDINATORS)), None)
+        clause = rest[:tail] + [a] + rest[tail:] if tail is not None else rest + [a]
+    else:
+        return None
+    return _lower_first(" ".join(wh + clause))
+
+
+def _lower_first(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    return (first.lower() if first[1:].islower() or len(first) == 1 else first) + (" " + rest if rest else "")
+
+
+SUBORDINATORS = frozenset("when while who whom that which where if because after before since".split())
+
+
+def _verb(word: str, lemminflect, tags: tuple[str, ...] = ("VB", "VBD", "VBN", "VBG", "VBZ", "VBP")) -> bool:
+    """Whether ``word`` is a verb in one of the Penn ``tags`` (lemminflect's lexicon)."""
+    w = word.lower().strip(",.")
+    for lemma in lemminflect.getAllLemmas(w, upos="VERB").get("VERB", ()):
+        if any(w in lemminflect.getInflection(lemma, tag) or (tag == "VB" and w == lemma) for tag in tags):
+            return True
+    return False
+
+
+def _find_verb(rest: list[str], lemminflect, tags: tuple[str, ...]) -> int | None:
+    """The index of the clause's verb: a lower-case word of the form the auxiliary needs (base form after
+    "did", participle after "has" or "was"), not the subject's first word and not right after a determiner;
+    for participles, the first past participle before the first -ing form. The scan stops at a clause
+    boundary ("when he died")."""
+    found: dict[str, int] = {}
+    for i, w in enumerate(rest):
+        if w.lower() in SUBORDINATORS or w.endswith(","):
+            break
+        if i == 0 or not w[:1].islower() or w.lower() in DETERMINERS | PREPOSITIONS | {"and", "or"}:
+            continue
+        if rest[i - 1].lower() in DETERMINERS:
+            continue
+        for tag in tags:
+            if tag not in found and _verb(w, lemminflect, (tag,)):
+                found[tag] = i
+    return next((found[t] for t in tags if t in found), None)

@@ -1,0 +1,166 @@
+"""``qa train-reader`` (``make train-reader``): fine-tune the reader on training data only.
+
+One seeded run on the CPU: the examples of :mod:`qa.reader.data` (SQuAD 1.1 train, the
+tune articles of SQuAD 1.1 / 2.0 dev, and the made negatives), windows of ``max_length``
+word pieces, batches of similar length padded to their longest, AdamW with linear warm-up
+and decay, one pass. The word-piece embeddings stay frozen. The result is written to
+``qa/reader/weights.safetensors`` with the settings and data counts in its metadata.
+Reproducible: the same settings and data give the same examples in the same order, and
+torch runs deterministically on the CPU with a fixed thread count.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from qa.reader import data
+from qa.reader.model import BASE_MODEL, WEIGHTS, build_net, save_weights
+
+
+@dataclass
+class TrainConfig:
+    squad_train: Path
+    squad_dev: Path
+    squad2_dev: Path
+    out: Path = WEIGHTS
+    seed: int = 13
+    squad_train_questions: int = 7_000
+    negatives: dict[str, int] = field(default_factory=lambda: {"swap": 1300, "antonym": 500, "removed": 800,
+                                                               "other": 400})
+    max_length: int = 256
+    stride: int = 96
+    batch_size: int = 16
+    learning_rate: float = 1e-4
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    epochs: int = 1
+    threads: int = 2
+
+    def __post_init__(self) -> None:
+        for name in ("squad_train", "squad_dev", "squad2_dev"):
+            path = Path(getattr(self, name))
+            if not path.exists():
+                raise FileNotFoundError(f"{name.replace('_', '-')} file {path} does not exist (see ../shared/eval)")
+            setattr(self, name, path)
+        if self.batch_size < 1 or self.epochs < 1:
+            raise ValueError(f"batch_size and epochs must be at least 1, got {self.batch_size} and {self.epochs}")
+
+
+def build_examples(cfg: TrainConfig) -> list[data.Example]:
+    rng = random.Random(cfg.seed)
+    tune = list(data.squad_examples(data.tune_articles(cfg.squad_dev, cfg.squad2_dev)))
+    train_articles = data.read_articles(cfg.squad_train)
+    pool = list(data.unambiguous(data.squad_examples(train_articles)))
+    rng.shuffle(pool)
+    positives = pool[: cfg.squad_train_questions]
+    negatives = data.synthesize_negatives(train_articles, rng, cfg.negatives)
+    examples = tune + positives + negatives
+    rng.shuffle(examples)
+    return examples
+
+
+def featurize(examples: list[data.Example], tokenizer, max_length: int, stride: int) -> list[dict]:
+    """Token windows with their start/end targets ([CLS] = 0 when the window holds no answer)."""
+    feats = []
+    for lo in range(0, len(examples), 512):
+        part = examples[lo:lo + 512]
+        enc = tokenizer([e.question for e in part], [e.context for e in part], truncation="only_second",
+                        max_length=max_length, stride=stride, return_overflowing_tokens=True,
+                        return_offsets_mapping=True, padding=False)
+        for i, owner in enumerate(enc["overflow_to_sample_mapping"]):
+            ex = part[owner]
+            seq = enc.sequence_ids(i)
+            offsets = enc["offset_mapping"][i]
+            start = end = 0
+            if ex.answer_start is not None:
+                a, b = ex.answer_start, ex.answer_start + len(ex.answer_text)
+                ctx = [j for j, s in enumerate(seq) if s == 1]
+                if offsets[ctx[0]][0] <= a and offsets[ctx[-1]][1] >= b:
+                    start = next(j for j in ctx if offsets[j][1] > a)
+                    end = next(j for j in reversed(ctx) if offsets[j][0] < b)
+            feats.append({"input_ids": enc["input_ids"][i], "token_type_ids": enc["token_type_ids"][i],
+                          "attention_mask": enc["attention_mask"][i], "start": start, "end": end})
+    return feats
+
+
+def batches(feats: list[dict], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Length-bucketed batches: shuffle, sort runs of 50 batches by length, cut, shuffle the batches."""
+    order = list(range(len(feats)))
+    rng.shuffle(order)
+    run = batch_size * 50
+    out = []
+    for lo in range(0, len(order), run):
+        chunk = sorted(order[lo:lo + run], key=lambda i: len(feats[i]["input_ids"]))
+        out += [chunk[j:j + batch_size] for j in range(0, len(chunk), batch_size)]
+    rng.shuffle(out)
+    return out
+
+
+def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
+    import torch
+    from transformers import AutoTokenizer, get_linear_schedule_with_warmup
+
+    from qa.vectors import resolve_model_path
+
+    started = time.perf_counter()
+    random.seed(cfg.seed)
+    torch.manual_seed(cfg.seed)
+    torch.set_num_threads(cfg.threads)
+    torch.use_deterministic_algorithms(True)
+    base = resolve_model_path(BASE_MODEL)
+    tokenizer = AutoTokenizer.from_pretrained(str(base))
+    examples = build_examples(cfg)
+    kinds = Counter(e.kind for e in examples)
+    log(f"{len(examples):,} examples: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())))
+    feats = featurize(examples, tokenizer, cfg.max_length, cfg.stride)
+    log(f"{len(feats):,} windows of at most {cfg.max_length} word pieces")
+    net = build_net(base)
+    net.train()
+    params = [p for p in net.parameters() if p.requires_grad]
+    decay = [p for n, p in net.named_parameters() if p.requires_grad and p.ndim > 1]
+    no_decay = [p for n, p in net.named_parameters() if p.requires_grad and p.ndim <= 1]
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                                   {"params": no_decay, "weight_decay": 0.0}], lr=cfg.learning_rate)
+    rng = random.Random(cfg.seed + 1)
+    plan = [batches(feats, cfg.batch_size, rng) for _ in range(cfg.epochs)]
+    steps = sum(len(p) for p in plan)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(cfg.warmup * steps), steps)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    step, seen, running = 0, 0, 0.0
+    t0 = time.perf_counter()
+    for epoch in plan:
+        for rows in epoch:
+            batch = tokenizer.pad({k: [feats[i][k] for i in rows] for k in ("input_ids", "token_type_ids",
+                                                                             "attention_mask")},
+                                  return_tensors="pt")
+            start, end = net(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
+            loss = (loss_fn(start, torch.tensor([feats[i]["start"] for i in rows]))
+                    + loss_fn(end, torch.tensor([feats[i]["end"] for i in rows]))) / 2
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            seen += len(rows)
+            value = float(loss.detach())
+            running = 0.98 * running + 0.02 * value if step > 1 else value
+            if step % 50 == 0 or step == steps:
+                rate = seen / (time.perf_counter() - t0)
+                left = (steps - step) * cfg.batch_size / rate
+                log(f"step {step:,}/{steps:,}  loss {running:.3f}  {rate:.1f} windows/s  "
+                    f"about {math.ceil(left / 60)} min left")
+    seconds = time.perf_counter() - started
+    meta = {"base_model": BASE_MODEL, "config": {k: (str(v) if isinstance(v, Path) else v)
+                                                 for k, v in asdict(cfg).items() if k != "out"},
+            "examples": dict(kinds), "windows": len(feats), "steps": steps, "train_seconds": round(seconds, 1),
+            "max_length": cfg.max_length}
+    size = save_weights(net, cfg.out, meta)
+    log(f"wrote {cfg.out} ({size / 1e6:.1f} MB) after {seconds / 60:.1f} min")
+    return meta

@@ -1,0 +1,103 @@
+"""Question analysis (qa/questions.py) on a table of questions: the expected answer type, the
+constraints an answer must respect, and the clause a refusal is built from. The questions are
+written here in several forces' styles, not taken from the sample question set."""
+
+import pytest
+
+from qa.questions import analyze, indirect
+
+TYPES = [
+    ("How many arrests did Operation Hotspot make in Watford alone?", "count"),
+    ("How many people were stopped and searched in Durham last month?", "count"),
+    ("What is the number of officers in the rural crime team?", "count"),
+    ("How much did the new custody suite in Middlesbrough cost?", "money"),
+    ("How much funding did the commissioner secure for the violence reduction unit?", "money"),
+    ("By what percentage did burglary fall in Cleveland?", "percentage"),
+    ("What proportion of calls were answered within ten seconds?", "percentage"),
+    ("When will the chief constable appear before the committee?", "date"),
+    ("What year did the force open its first drone unit?", "date"),
+    ("On what date was the suspect charged?", "date"),
+    ("How long will the road closure last?", "duration"),
+    ("How many years was the driver jailed for?", "duration"),
+    ("What is the maximum sentence for dangerous driving?", "duration"),
+    ("Who is the Police and Crime Commissioner for Northumbria?", "person"),
+    ("Which detective inspector is leading the investigation?", "person"),
+    ("What is the name of the officer who was injured?", "person"),
+    ("Which charity runs the victims' helpline?", "organisation"),
+    ("Which company's lorry was stolen from the depot?", "organisation"),
+    ("Where did the collision happen?", "place"),
+    ("In which town was the cannabis farm found?", "place"),
+    ("What number should I call to report a crime anonymously?", "contact"),
+    ("What is the email address for the community safety team?", "contact"),
+    ("Which towns will the knife arch visit this summer?", "list"),
+    ("Why was the dispersal order issued?", "description"),
+    ("How did officers trace the stolen car?", "description"),
+]
+
+
+@pytest.mark.parametrize("question,expected", TYPES)
+def test_expected_type(question, expected):
+    assert analyze(question).expected == expected
+
+
+def constraints(question):
+    return {(c.kind, c.text, c.strict) for c in analyze(question).constraints}
+
+
+def test_a_place_after_a_preposition_and_a_qualifier_are_strict_and_the_topic_is_not():
+    assert constraints("How many arrests did Operation Hotspot make in Watford alone?") == {
+        ("name", "Operation Hotspot", False), ("name", "Watford", True), ("qualifier", "alone", True)}
+
+
+def test_years_times_and_numbers_are_strict():
+    c = constraints("How many burglaries were reported in Sunderland in 2019?")
+    assert ("year", "2019", True) in c and ("name", "Sunderland", True) in c
+    assert ("time", "last year", True) in constraints("How many hate crimes were reported in Gateshead last year?")
+    assert ("number", "£50,000", True) in constraints("Who won the £50,000 community grant?")
+
+
+def test_a_possessive_or_of_phrase_narrows_the_asked_for_person():
+    assert constraints("What is the name of Bedfordshire's Police and Crime Commissioner?") == {
+        ("name", "Bedfordshire", True), ("name", "Police and Crime Commissioner", False)}
+    assert ("name", "Cambridgeshire Constabulary", True) in constraints(
+        "Who is the Chief Constable of Cambridgeshire Constabulary?")
+
+
+def test_question_words_and_sentence_initial_prepositions_are_not_names():
+    assert constraints("By what percentage did robbery fall?") == set()
+    assert constraints("In what year was the unit formed?") == set()
+    assert constraints("Who leads the team?") == set()
+
+
+def test_ordinal_qualifiers_are_kept_and_the_first_time_is_not_one():
+    assert ("qualifier", "first", True) in constraints("Who was the first female chief constable of Durham?")
+    assert not any(k == "qualifier" for k, *_ in constraints("When did the force use drones for the first time?"))
+
+
+CLAUSES = [
+    ("How many arrests did Operation Hotspot make in Watford alone?",
+     "how many arrests Operation Hotspot made in Watford alone"),
+    ("How many arrests has Operation Hotspot led to so far?", "how many arrests Operation Hotspot has led to so far"),
+    ("When will the chief constable appear before the committee?",
+     "when the chief constable will appear before the committee"),
+    ("Who is the director of the Shiva Foundation?", "who the director of the Shiva Foundation is"),
+    ("How much is the new contract worth?", "how much the new contract is worth"),
+    ("How many hate crimes were reported in Watford last year?",
+     "how many hate crimes were reported in Watford last year"),
+    ("How many officers took part in the operation?", "how many officers took part in the operation"),
+    ("How old was Robert Gordon when he died?", "how old Robert Gordon was when he died"),
+    ("When was the scheme launched?", "when the scheme was launched"),
+    ("What number can I ring to reach the helpline?", "what number I can ring to reach the helpline"),
+    ("How much did the force spend on overtime?", "how much the force spent on overtime"),
+    ("Which national body does David Lloyd chair?", "which national body David Lloyd chairs"),
+]
+
+
+@pytest.mark.parametrize("question,clause", CLAUSES)
+def test_indirect_clause(question, clause):
+    assert indirect(question) == clause
+
+
+def test_indirect_gives_up_rather_than_guess():
+    assert indirect("In which towns are the custody suites?") is None
+    assert indirect("Tell me about the scheme.") is None

@@ -1,0 +1,164 @@
+"""The reading answerer with a fake reader: the checks decide between an answer and a refusal that
+says what is missing; the short answer's offsets point into the release; the sentence picker
+answers when the reader cannot load. The reader's own quality is measured by `qa eval squad2`."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answerers import checks
+from qa.answerers.extractive import ExtractiveAnswerer
+from qa.answerers.reading import AbstainModel, FEATURES, ReadingAnswerer
+from qa.errors import ConfigError
+from qa.passages import Passage
+from qa.questions import Constraint
+from qa.reader import Reading, Span
+from qa.vectors import HashEmbedder
+
+
+class FakeReader:
+    """Finds each of ``answers`` (text → score) wherever it occurs; the no-answer score is ``null``."""
+
+    name = "fake"
+
+    def __init__(self, answers: dict[str, float], null: float = 0.0) -> None:
+        self.answers, self.null = answers, null
+
+    def read_batch(self, questions, passages, top_n=5):
+        out = []
+        for texts in passages:
+            readings = []
+            for i, text in enumerate(texts):
+                found = [Span(i, text.index(a), text.index(a) + len(a), a, s, self.null)
+                         for a, s in self.answers.items() if a in text]
+                readings.append(Reading(i, sorted(found, key=lambda sp: -sp.score)[:top_n], self.null))
+            out.append(readings)
+        return out
+
+
+class BrokenReader:
+    name = "broken"
+
+    def read_batch(self, questions, passages, top_n=5):
+        raise ConfigError("the reader's weights are missing")
+
+
+HOTSPOT = ("More than 12,000 hours of additional patrols have been carried out and 157 arrests have been made "
+           "across Hertfordshire. Operation Hotspot was launched in May, after £1m of Government funding was "
+           "secured. Officers patrolled Watford, Stevenage and Hatfield.")
+
+
+def passage(text: str, title: str = "Operation Hotspot: 157 arrests", offset: int = 100, rid: str = "hotspot"):
+    return Passage(chunk_id=1, release_id=rid, title=title, source="hotspot.txt", text=text, start=offset,
+                   end=offset + len(text), score=1.0)
+
+
+def answerer(answers, null=0.0, model=None) -> ReadingAnswerer:
+    return ReadingAnswerer(FakeReader(answers, null), ExtractiveAnswerer(HashEmbedder()), model=model)
+
+
+def test_a_count_is_answered_with_its_span_first_and_offsets_in_the_release():
+    a = answerer({"157": 6.0, "12,000": 4.0}).answer("How many arrests has Operation Hotspot made?", [passage(HOTSPOT)])
+    assert not a.abstained and a.reason is None
+    assert a.answer.startswith("157 arrests [1]. More than 12,000 hours")
+    body = " " * 100 + HOTSPOT
+    assert body[a.short_answer.start:a.short_answer.end] == "157 arrests"
+    c = a.citations[0]
+    assert body[c.start:c.end].startswith("More than 12,000 hours") and body[c.start:c.end].endswith("Hertfordshire.")
+
+
+def test_a_candidate_of_the_wrong_type_is_passed_over_for_one_of_the_right_type():
+    a = answerer({"Operation Hotspot": 8.0, "157": 3.0}).answer("How many arrests were made?", [passage(HOTSPOT)])
+    assert a.short_answer.text.startswith("157")
+
+
+def test_no_candidate_of_the_asked_for_type_is_a_wrong_type_refusal_saying_what_the_releases_say():
+    a = answerer({"Operation Hotspot": 8.0}).answer("How many arrests did Operation Hotspot make?", [passage(HOTSPOT)])
+    assert a.abstained and a.reason == "wrong_type"
+    assert a.answer.startswith("The releases don't say how many arrests Operation Hotspot made. They say: ")
+    assert a.answer.endswith("[1].") and a.short_answer is None
+
+
+def test_a_place_the_answer_sentence_does_not_support_is_a_constraint_missing_refusal():
+    # Watford is in the release, but not in or beside the sentence with the county-wide figure.
+    text = HOTSPOT + " Later that week the team met residents. The weather was fine. Officers visited Watford."
+    a = answerer({"157": 6.0}).answer("How many arrests did Operation Hotspot make in Watford alone?",
+                                      [passage(text)])
+    assert a.abstained and a.reason == "constraint_missing"
+    assert "Watford" in a.note
+    assert a.answer.startswith("The releases don't say how many arrests Operation Hotspot made in Watford alone.")
+    # The same figure, with Watford beside it, is an answer.
+    near = answerer({"157": 6.0}).answer("How many arrests did Operation Hotspot make in Watford alone?",
+                                         [passage("In Watford alone, 157 arrests have been made.")])
+    assert not near.abstained
+
+
+def test_a_name_no_passage_mentions_is_no_evidence():
+    a = answerer({"157": 6.0}).answer("How many arrests did Operation Nightjar make?", [passage(HOTSPOT)])
+    assert a.abstained and a.reason == "no_evidence" and "Nightjar" in a.note
+
+
+def test_no_passages_is_no_evidence():
+    a = answerer({}).answer("How many arrests?", [])
+    assert a.abstained and a.reason == "no_evidence" and a.citations == []
+
+
+def test_below_the_threshold_is_a_refusal_and_above_it_an_answer():
+    model = AbstainModel({"margin": 1.0}, 0.0, {k: 0.0 for k in FEATURES}, {k: 1.0 for k in FEATURES}, 0.5)
+    low = answerer({"157": 1.0}, null=3.0, model=model).answer("How many arrests were made?", [passage(HOTSPOT)])
+    assert low.abstained and low.reason == "below_threshold" and low.confidence < 0.5
+    high = answerer({"157": 5.0}, null=1.0, model=model).answer("How many arrests were made?", [passage(HOTSPOT)])
+    assert not high.abstained and high.confidence > 0.5
+
+
+def test_the_sentence_picker_answers_when_the_reader_cannot_load():
+    r = ReadingAnswerer(BrokenReader(), ExtractiveAnswerer(HashEmbedder(), threshold=-10))
+    a = r.answer("How many arrests were made?", [passage(HOTSPOT)])
+    assert a.answerer == "extractive" and "reader is unavailable" in a.note
+
+
+@pytest.mark.parametrize("kind,span,ok", [
+    ("count", "157", True), ("count", "three", True), ("count", "Operation Hotspot", False),
+    ("money", "£1m", True), ("money", "1,000 hours", False), ("percentage", "50 per cent", True),
+    ("percentage", "157", False), ("date", "Tuesday 14 March", True), ("date", "late 2013", True),
+    ("date", "Operation Hotspot", False), ("person", "Jonathan Ash-Edwards", True), ("person", "the commissioner", True),
+    ("person", "local residents", True), ("person", "157", False), ("contact", "0800 555 111", True), ("contact", "the helpline", False),
+    ("place", "Watford", True), ("place", "the town centre", False), ("description", "because it was late", True),
+])
+def test_type_ok(kind, span, ok):
+    assert checks.type_ok(kind, span) is ok
+
+
+@pytest.mark.parametrize("constraint,text,ok", [
+    (Constraint("name", "Watford", True), "Officers in Watford made arrests.", True),
+    (Constraint("name", "Watford", True), "Officers in Stevenage made arrests.", False),
+    (Constraint("name", "PCC", False), "the Police and Crime Commissioner said", True),
+    (Constraint("name", "Police and Crime Commissioner", False), "the PCC said", True),
+    (Constraint("name", "Special Constables", False), "a Special Constable volunteers", True),
+    (Constraint("year", "2018/19", True), "in 2018-19 the unit", True),
+    (Constraint("year", "2015", True), "in 2016 the unit", False),
+    (Constraint("time", "since May", True), "launched in May", True),
+    (Constraint("qualifier", "first", True), "the first barn meeting", True),
+    (Constraint("qualifier", "first", True), "the barn meeting", False),
+    (Constraint("qualifier", "alone", True), "anything", True),
+])
+def test_constraint_support(constraint, text, ok):
+    assert checks.supported(constraint, text) is ok
+
+
+def test_a_name_must_be_a_phrase_not_its_words_scattered():
+    assert checks.name_supported("Road Policing Unit", "the Road Policing Unit secured")
+    assert checks.name_supported("Police and Crime Commissioner", "the Police and Crime Commissioner said")
+    assert not checks.name_supported("Road Policing Unit", "on the road, policing needs far more than one small unit")
+
+
+@pytest.mark.parametrize("span,question,restated", [
+    ("Some 1,208", "How many of the 1,208 hate crimes were racist?", True),
+    ("Robert Gordon CBE", "Which party did Robert Gordon represent?", True),
+    ("PCCs", "Which other Police and Crime Commissioners will appear?", True),
+    ("157 arrests", "How many arrests were made?", False),
+])
+def test_a_span_that_restates_the_question_is_not_an_answer(span, question, restated):
+    from qa.questions import analyze
+
+    assert checks.restates(span, question, list(analyze(question).constraints)) is restated
