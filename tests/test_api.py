@@ -362,8 +362,14 @@ def test_split_span_and_excerpt():
 
 
 @pytest.mark.slow
-def test_ask_gives_the_short_answer_with_its_offsets_and_the_page_highlights_it(client):
-    """The reading answerer (the default, real reader weights): the span first, where it is in its release."""
+def test_ask_gives_the_short_answer_with_its_offsets_and_the_page_highlights_it(real_service):
+    """The reading answerer (the default, real reader weights) over the real-model index of the sample corpus:
+    the span first, where it is in its release."""
+    with make_client(real_service.settings) as client:
+        check_short_answer(client)
+
+
+def check_short_answer(client) -> None:
     body = client.post("/api/ask", json={"question": QUESTION}).json()
     assert not body["abstained"] and body["reason"] is None and 0 <= body["confidence"] <= 1
     short = body["short_answer"]

@@ -118,7 +118,7 @@ def test_the_sentence_picker_answers_when_the_reader_cannot_load():
 
 
 @pytest.mark.parametrize("kind,span,ok", [
-    ("count", "157", True), ("count", "three", True), ("count", "Operation Hotspot", False),
+    ("count", "157", True), ("count", "three", True), ("count", "Operation Hotspot", False), ("count", "£1m", False),
     ("money", "£1m", True), ("money", "1,000 hours", False), ("percentage", "50 per cent", True),
     ("percentage", "157", False), ("date", "Tuesday 14 March", True), ("date", "late 2013", True),
     ("date", "Operation Hotspot", False), ("person", "Jonathan Ash-Edwards", True), ("person", "the commissioner", True),

@@ -45,8 +45,8 @@ _ONLY_SHARPEN = frozenset({"alone", "only", "each", "every", "per"})
 def type_ok(expected: AnswerType, span: str) -> bool:
     """Whether ``span`` has the written shape of the ``expected`` type (see the module docstring)."""
     has_number = bool(DIGIT.search(span) or NUMBER_WORD.search(span))
-    if expected == "count":
-        return has_number
+    if expected == "count":  # a number of things, not an amount of money or a share
+        return has_number and not re.search(r"[£$€%]|\bper ?cent\b", span, re.I)
     if expected == "money":
         return bool(MONEY.search(span)) and has_number or bool(re.search(r"[£$€]\s?\d", span))
     if expected == "percentage":
