@@ -96,7 +96,8 @@ class Server:
 def start_server(settings: Settings, log: Path, attempts: int = 3) -> Server:
     """``qa serve`` on a free loopback port; waits until /healthz answers 200 (after the warm-up)."""
     env = {**os.environ, "QA_MODEL": settings.model, "QA_CORPUS_DIR": str(settings.corpus_dir),
-           "QA_INDEX_DIR": str(settings.index_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+           "QA_INDEX_DIR": str(settings.index_dir), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "QA_ANSWERER": settings.answerer}
     for _ in range(attempts):  # the port may be taken between free_port() and the bind: try another
         port = free_port()
         with open(log, "ab") as out:
@@ -285,8 +286,9 @@ def load_and_measure(settings: Settings, tmp_path: Path, n: int, warm: int, labe
 
 @pytest.mark.slow
 def test_load_hash_model(tmp_path):
-    """5,000 mixed requests, 32 clients, hash-64 fake embedder (the run measures the server, not the model)."""
-    settings = make_settings(tmp_path)
+    """5,000 mixed requests, 32 clients, hash-64 fake embedder and the sentence picker (the run measures the
+    server, not the models: the reader is a real model, exercised by the real-model run)."""
+    settings = make_settings(tmp_path, answerer="extractive")
     copy_corpus(settings.corpus_dir)
     ingest(settings, make_embedder("hash-64"))
     load_and_measure(settings, tmp_path, REQUESTS, warm=500, label="hash-64 load", bound_mb=RSS_BOUND_MB)
