@@ -120,7 +120,6 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     """(answer type, focus noun) of a question."""
     q = " ".join(question.lower().replace("’", "'").split())
     words = _words(q)
-    after = lambda cue: (m.group(1) if (m := re.search(cue + r"\s+((?:[a-z\-']+\s+){0,3}?[a-z\-']+)\b", q)) else "")
     if CONTACT.search(q) and not re.search(r"\bhow many\b|\bnumber of\b", q):
         return "contact", None
     if re.search(r"\b(what|which) (percentage|proportion|per cent|percent|share|fraction)\b|\bper cent\b|"

@@ -32,7 +32,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.answer import ABSTAIN_TEXT, Answer, Citation, ShortAnswer
+from qa.answer import ABSTAIN_TEXT, Answer, ShortAnswer
 from qa.answerers import checks, spans
 from qa.answerers.extractive import ExtractiveAnswerer, _end, _tidy, abstention, citation, content_words
 from qa.chunks import sentences
@@ -119,12 +119,12 @@ class ReadingAnswerer:
         self.release_text = release_text  # release id → its body, for checks against the whole release
 
     # -- the steps -------------------------------------------------------------------------------------------
-    def unknown_names(self, analysis: Analysis, passages: list[Passage]) -> list[str]:
-        """Names of the question that no retrieved passage (nor its release) mentions. An acronym that no
-        capitalised phrase spells out may still be another name for something there ("the PCC" in releases
-        that say "the Commissioner"), so it does not count here; the checks and the calibrated model weigh it."""
-        text = " ".join(f"{p.title}\n{p.text}" for p in passages) + "\n" + "\n".join(
-            self._bodies(passages).values())
+    def unknown_names(self, analysis: Analysis, bodies: dict[str, str]) -> list[str]:
+        """Names of the question that no retrieved passage's release (``bodies``, from ``_bodies``) mentions. An
+        acronym that no capitalised phrase spells out may still be another name for something there ("the PCC"
+        in releases that say "the Commissioner"), so it does not count here; the checks and the calibrated model
+        weigh it."""
+        text = "\n".join(bodies.values())
         names = [c for c in analysis.constraints if c.kind == "name" and not (c.text.isupper() and len(c.text) <= 6)]
         return [c.text for c in checks.missing(names, text)]
 
@@ -142,10 +142,13 @@ class ReadingAnswerer:
     def read(self, question: str, passages: list[Passage]) -> list[Reading]:
         return self.reader.read_batch([question], [[p.text for p in passages]], self.spans_per_passage)[0]
 
-    def candidates(self, analysis: Analysis, passages: list[Passage], readings: list[Reading]) -> list[Candidate]:
+    def candidates(self, analysis: Analysis, passages: list[Passage], readings: list[Reading],
+                   bodies: dict[str, str]) -> list[Candidate]:
         qstems = {spans.stem(w) for w in content_words(analysis.question)}
-        release_text = self._bodies(passages)
         names = [c for c in analysis.topic if c.kind == "name"]
+        # The release-level checks depend on the release only: once per release, not once per span.
+        topic_missing = {rid: checks.missing(analysis.topic, body) for rid, body in bodies.items()}
+        topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
         focus = [Constraint("name", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
             analysis.focus and analysis.focus.endswith("s") and len(analysis.focus) > 3 else []
         tops = [r.spans[0] for r in readings if r.spans]
@@ -163,18 +166,17 @@ class ReadingAnswerer:
                 window = p.title + "\n" + p.text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
                 own = p.text[sentence[0]:sentence[1]]
                 strict_missing = checks.missing(analysis.strict + focus, window)
-                topic_missing = checks.missing(analysis.topic, release_text[p.release_id])
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
                 shaped = checks.type_ok(analysis.expected, sp.text) and not checks.restates(sp.text, analysis.question,
                                                                                              analysis.constraints)
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
-                                 strict_missing, topic_missing)
+                                 strict_missing, topic_missing[p.release_id])
                 cand.features = {
                     "margin": sp.margin, "best_margin": best_margin, "score": sp.score, "null": sp.null,
                     "is_top": float(sp is top), "overlap": len(qstems & words_window) / max(1, len(qstems)),
                     "sentence_overlap": len(qstems & words_own) / max(1, len(qstems)),
-                    "topic_cover": 1 - len(checks.missing(names, release_text[p.release_id])) / max(1, len(names)),
+                    "topic_cover": topic_cover[p.release_id],
                     "typed": float(analysis.expected not in ("description", "list")),
                     "rank": r.passage / max(1, len(passages))}
                 out.append(cand)
@@ -184,10 +186,11 @@ class ReadingAnswerer:
         analysis = self.analyzer.analyze(question)
         if not passages:
             return Decision(analysis, [], None, "no_evidence", note="no release matches the question")
-        unknown = self.unknown_names(analysis, passages)
+        bodies = self._bodies(passages)
+        unknown = self.unknown_names(analysis, bodies)
         if unknown:
             return Decision(analysis, [], None, "no_evidence", note=f"no release found mentions {', '.join(unknown)}")
-        found = self.candidates(analysis, passages, self.read(question, passages))
+        found = self.candidates(analysis, passages, self.read(question, passages), bodies)
         valid = [c for c in found if c.passes]
         if not found:
             return Decision(analysis, [], None, "below_threshold", note="the reader found no answer span")
