@@ -34,6 +34,8 @@ from qa import pages
 from qa.errors import SkipFile
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".json", ".jsonl", ""}
+# The corpus folder's own files that are not releases: its README and the evaluation sets kept beside it.
+NOT_RELEASES = frozenset({"README.md", "questions.jsonl", "followups.jsonl"})
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # The longest text one release (or one non-JSON file) may have: half a million characters,
 # about 80,000 words, where a long press release has 1,000. Sentence splitting (pysbd) reads
@@ -129,7 +131,7 @@ def corpus_files(paths: Iterable[Path]) -> Iterator[Path]:
             seen.add(real)
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
             for name in sorted(filenames):
-                if not name.startswith(".") and name not in {"questions.jsonl", "README.md"}:
+                if not name.startswith(".") and name not in NOT_RELEASES:
                     yield Path(dirpath) / name
 
 

@@ -37,8 +37,8 @@ REAL_MODEL = "all-MiniLM-L6-v2"
 
 
 def copy_corpus(dest: Path) -> Path:
-    """The sample releases (not the questions) copied into ``dest``, writable."""
-    shutil.copytree(SAMPLE_CORPUS, dest, ignore=shutil.ignore_patterns("questions.jsonl", ".*"))
+    """The sample releases (not the question sets) copied into ``dest``, writable."""
+    shutil.copytree(SAMPLE_CORPUS, dest, ignore=shutil.ignore_patterns("questions.jsonl", "followups.jsonl", ".*"))
     for path in dest.rglob("*"):
         path.chmod(path.stat().st_mode | stat.S_IWUSR)
     return dest
