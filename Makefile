@@ -21,10 +21,20 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed
 
+# axe-core (MPL-2.0), the accessibility rules tests/test_accessibility.py runs in Chromium, from the npm
+# registry into .venv/npm/ (ignored by git); installed again only when the pinned version is not there.
+AXE_VERSION := 4.14.1
+AXE_PREFIX := $(VENV)/npm
+
 browser-deps:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
 	  || echo "could not install Debian chromium: the browser test will be skipped"; fi
+	@if ! grep -qs '"version": "$(AXE_VERSION)"' $(AXE_PREFIX)/node_modules/axe-core/package.json; then \
+	  if ! command -v npm >/dev/null; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null) || true; fi; \
+	  npm install --no-save --no-audit --no-fund --silent --prefix $(AXE_PREFIX) axe-core@$(AXE_VERSION) \
+	  || echo "could not install axe-core from npm: the accessibility test will be skipped"; fi
 
 test: setup browser-deps
 	$(BIN)/pytest -q

@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from qa.trace import Trace
+
 ABSTAIN_TEXT = "The releases don't say."
 
 
@@ -57,3 +59,6 @@ class Answer(BaseModel):
     answerer: str = "extractive"
     note: str | None = Field(None, description="e.g. why the generative answerer fell back")
     timings_ms: dict[str, float] = Field(default_factory=dict)
+    rewritten: str | None = Field(None, description="a follow-up question as it was asked of the releases, made "
+                                                    "stand-alone from the conversation's last turn")
+    explain: Trace | None = Field(None, description="the trace of every stage, when asked for (`explain: true`)")

@@ -117,17 +117,34 @@ def ask(
     until: Annotated[Optional[str], typer.Option(help="published on or before (YYYY-MM-DD)")] = None,
     source: Annotated[Optional[str], typer.Option(help="area/force, or part of the source file name")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="show the trace of every stage and its verdict")] = False,
+    expect: Annotated[Optional[str], typer.Option(help="the answer you know is right: the trace's verdict "
+                                                       "names the stage that lost it (implies --explain)")] = None,
+    after: Annotated[Optional[list[str]], typer.Option(help="an earlier question of the conversation (repeat for "
+                                                             "more, oldest first): QUESTION is its follow-up")] = None,
 ) -> None:
     """Answer a question from the releases, citing the passage behind every sentence."""
+    from qa.conversation import Turn
     from qa.store import Filters
 
+    explain = explain or bool(expect)
+    service = _service()
     try:
-        answer = _service().ask(question, k, Filters(since, until, source))
+        history = []
+        for earlier in after or []:  # each earlier turn is answered as it would have been, to know its releases
+            previous = service.ask(earlier, k, Filters(since, until, source), record=False, history=history)
+            history.append(Turn(question=previous.rewritten or earlier,
+                                answer_release_ids=[c.release_id for c in previous.citations],
+                                answer=previous.short_answer.text if previous.short_answer else None))
+        answer = service.ask(question, k, Filters(since, until, source), explain=explain, expect=expect,
+                             history=history)
     except QaError as exc:
         _fail(exc)
     if as_json:
         print(answer.model_dump_json(indent=2))
         return
+    if answer.rewritten:
+        out.print(f"[dim]asked as: {answer.rewritten}[/dim]", highlight=False)
     out.print(answer.answer, highlight=False)
     if answer.reason:
         out.print(f"[dim]refused: {answer.reason}[/dim]", highlight=False)
@@ -141,6 +158,12 @@ def ask(
         out.print(f"    “{body_quote}”" + (f"\n    {c.url}" if c.url else ""), highlight=False)
     t = answer.timings_ms
     out.print(f"[dim]{' · '.join(f'{k} {v:.0f} ms' for k, v in t.items())}[/dim]", highlight=False)
+    if answer.explain:
+        from qa.explain import render_text
+
+        out.print("")
+        for line in render_text(answer.explain):
+            out.print(line, highlight=False, markup=False, soft_wrap=True)
 
 
 @app.command()
@@ -228,6 +251,12 @@ def _cap_malloc_arenas(arenas: int = 2) -> None:
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="port to listen on")] = 8000,
+    record_refusals: Annotated[Optional[Path], typer.Option(
+        "--record-refusals", metavar="FILE", help="count refused questions by day and reason in this JSON file "
+                                                  "(default: QA_RECORD_REFUSALS; read it with `qa refusals`)")] = None,
+    record_questions: Annotated[bool, typer.Option(
+        "--record-questions", help="also keep the text of each refused question in that file: a privacy "
+                                   "choice, off by default (QA_RECORD_QUESTIONS)")] = False,
 ) -> None:
     """Serve the question page and the JSON API (docs at /docs) with uvicorn.
 
@@ -242,8 +271,45 @@ def serve(
     from qa.web.app import create_app
 
     settings = get_settings()
+    if record_refusals or record_questions:
+        settings = settings.model_copy(update={
+            "record_refusals": record_refusals.resolve() if record_refusals else settings.record_refusals,
+            "record_questions": record_questions or settings.record_questions})
+    if settings.record_questions and settings.record_refusals is None:
+        _fail(QaError("--record-questions needs a file: add --record-refusals FILE (or set QA_RECORD_REFUSALS)"))
     console.print(f"serving {settings.index_dir} on http://{host}:{port} (API docs: /docs)", highlight=False)
+    if settings.record_refusals:
+        kept = "with the question text" if settings.record_questions else "counts only, no question text"
+        console.print(f"recording refusals in {settings.record_refusals} ({kept})", highlight=False)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+def refusals(
+    path: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", help="the refusal log "
+                                                                         "(default: QA_RECORD_REFUSALS)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Refused questions per day and reason; with kept questions, grouped by their nearest release."""
+    from rich.markup import escape
+
+    from qa.refusals import load_log, summarize, summary_tables
+
+    path = path or get_settings().record_refusals
+    try:
+        if path is None:
+            raise QaError("which refusal log? give FILE or set QA_RECORD_REFUSALS")
+        summary = summarize(load_log(path))
+    except QaError as exc:  # one line, however long the path
+        console.print(f"[red]error:[/red] {escape(str(exc))}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    if as_json:
+        print(json.dumps({"file": str(path), **summary}, indent=2, ensure_ascii=False))
+        return
+    for table in summary_tables(summary):
+        out.print(table)
+    if not summary["total"]:
+        out.print("no refusals recorded yet")
 
 
 @app.command("train-reader")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -43,6 +44,16 @@ class Passage(BaseModel):
     end: int
     score: float = Field(description="the score the final ranking used")
     scores: dict[str, float] = Field(default_factory=dict, description="dense, bm25, rrf, rerank")
+
+
+@dataclass
+class RetrievalRecord:
+    """What retrieval saw for one question (kept only when ``--explain`` asks for it): each retriever's
+    (chunk id, score) ranking and the fused one (chunk id, its scores), best first."""
+
+    dense: list[tuple[int, float]]
+    bm25: list[tuple[int, float]]
+    fused: list[tuple[int, dict[str, float]]]
 
 
 class Reranker(Protocol):
@@ -160,11 +171,19 @@ class Retriever:
         self.reranker = reranker
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None, mode: Mode = "hybrid",
-               rerank: bool = True, timings: dict | None = None) -> list[Passage]:
-        return self.search_batch([question], k, filters, mode, rerank, timings)[0]
+               rerank: bool = True, timings: dict | None = None,
+               records: list[RetrievalRecord] | None = None, prefer: Sequence[str] = ()) -> list[Passage]:
+        """The ``k`` best passages for ``question``. ``prefer``: release ids (a follow-up's last answer) whose
+        chunks get a third ranking in the fusion, their own order among the fused candidates: a passage of
+        those releases that ranks fairly well comes before an equal one from elsewhere."""
+        return self.search_batch([question], k, filters, mode, rerank, timings, records, [prefer])[0]
 
     def search_batch(self, questions: Sequence[str], k: int = 5, filters: Filters | None = None,
-                     mode: Mode = "hybrid", rerank: bool = True, timings: dict | None = None) -> list[list[Passage]]:
+                     mode: Mode = "hybrid", rerank: bool = True, timings: dict | None = None,
+                     records: list[RetrievalRecord] | None = None,
+                     prefer: Sequence[Sequence[str]] = ()) -> list[list[Passage]]:
+        """The ``k`` best passages for each question; with ``records``, what each retriever ranked is appended
+        to it (one ``RetrievalRecord`` per question)."""
         if k <= 0:
             raise ValueError(f"k must be greater than 0, got {k}")
         t0 = time.perf_counter()
@@ -178,7 +197,7 @@ class Retriever:
             dense_hits = [[(int(i), float(s)) for i, s in zip(row_i, row_s) if i >= 0]
                           for row_i, row_s in zip(ids, scores)]
         results = []
-        for q, dense in zip(questions, dense_hits):
+        for n, (q, dense) in enumerate(zip(questions, dense_hits)):
             sparse = snap.store.bm25(q, depth, filters) if mode in ("hybrid", "bm25") else []
             fused: dict[int, dict[str, float]] = {}
             for name, hits in (("dense", dense), ("bm25", sparse)):
@@ -187,7 +206,17 @@ class Retriever:
                     entry[name] = s
                     entry["rrf"] += 1.0 / (self.rrf_k + rank + 1)
             order = sorted(fused, key=lambda c: -fused[c]["rrf"])
+            preferred = set(prefer[n]) if n < len(prefer) else set()
+            if preferred:
+                rows = snap.store.chunks(order)
+                mine = [c for c in order if c in rows and rows[c]["release_id"] in preferred]
+                for rank, cid in enumerate(mine):
+                    fused[cid]["prior"] = 1.0 / (self.rrf_k + rank + 1)
+                    fused[cid]["rrf"] += fused[cid]["prior"]
+                order = sorted(fused, key=lambda c: -fused[c]["rrf"])
             results.append((order, fused))
+            if records is not None:
+                records.append(RetrievalRecord(dense, sparse, [(c, fused[c]) for c in order]))
         if timings is not None:
             timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
 from functools import cached_property
 
-from qa.passages import LiveSnapshot, Retriever, make_reranker
+from qa.answer import Answer
+from qa.answerers.reading import ReadingAnswerer
+from qa.conversation import Turn, leans_on, rewrite
+from qa.passages import LiveSnapshot, RetrievalRecord, Retriever, make_reranker
 from qa.settings import Settings
 from qa.vectors import Embedder, make_embedder
 
@@ -32,7 +37,6 @@ class Service:
     @cached_property
     def answerer(self):
         from qa.answerers.factory import make_answerer
-        from qa.answerers.reading import ReadingAnswerer
 
         answerer = make_answerer(self.settings, self.embedder)
         for a in (answerer, getattr(answerer, "fallback", None)):
@@ -40,20 +44,56 @@ class Service:
                 a.release_text = self.release_body  # the checks read the whole release, not only its passages
         return answerer
 
+    @cached_property
+    def recorder(self):
+        """The refusal log (``QA_RECORD_REFUSALS``), or None when nothing is recorded."""
+        if self.settings.record_refusals is None:
+            return None
+        from qa.refusals import RefusalLog
+
+        return RefusalLog(self.settings.record_refusals, self.settings.record_questions)
+
     def release_body(self, release_id: str) -> str | None:
         release = self.snapshots.get().store.release(release_id)
         return release.body if release else None
 
-    def ask(self, question: str, k: int | None = None, filters=None) -> "Answer":
-        """Retrieve passages for ``question`` and answer from them; timings in ``timings_ms``."""
-        import time
+    def ask(self, question: str, k: int | None = None, filters=None, record: bool = True, explain: bool = False,
+            expect: str | None = None, history: Sequence[Turn] = ()) -> Answer:
+        """Retrieve passages for ``question`` and answer from them; timings in ``timings_ms``.
 
-        from qa.answer import Answer  # noqa: F401  (the return type)
-
+        With ``history`` (the conversation's earlier turns), a follow-up is first made stand-alone
+        (:mod:`qa.conversation`) and ``rewritten`` says how it was asked. With ``explain``, ``explain``
+        holds the trace of every stage (:mod:`qa.explain`); ``expect`` is the answer its verdict follows.
+        Without them nothing more is computed. A refusal goes to the refusal log (when one is set) unless
+        ``record`` is false (the warm-up)."""
         k = k or self.settings.top_k
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
-        passages = self.retriever.search(question, k, filters, timings=timings)
-        answer = self.answerer.answer(question, passages)
+        asked = rewrite(question, history, self.release_title) if history else None
+        records: list[RetrievalRecord] | None = [] if explain else None
+        prefer = history[-1].answer_release_ids if asked and leans_on(question) else ()
+        passages = self.retriever.search(asked or question, k, filters, timings=timings, records=records,
+                                         prefer=prefer)
+        decision = None
+        if explain and isinstance(self.answerer, ReadingAnswerer):
+            answer, decision = self.answerer.answer_decided(asked or question, passages)
+        else:
+            answer = self.answerer.answer(asked or question, passages)
+        answer.question, answer.rewritten = question, asked
+        if explain:
+            from qa.explain import explain as trace
+
+            t1 = time.perf_counter()
+            fell_back = decision is None and isinstance(self.answerer, ReadingAnswerer)
+            answerer = self.answerer.fallback if fell_back else self.answerer
+            answer.explain = trace(asked or question, answer, passages, records[0], self.snapshots.get().store,
+                                   answerer, max(self.retriever.candidates, k), decision, expect)
+            timings["explain"] = (time.perf_counter() - t1) * 1000
         answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - t0) * 1000}
+        if record and answer.abstained and self.recorder is not None:
+            self.recorder.record(asked or question, answer)  # never raises: a log that cannot be written only warns
         return answer
+
+    def release_title(self, release_id: str) -> str | None:
+        release = self.snapshots.get().store.release(release_id)
+        return release.title if release else None

@@ -56,6 +56,10 @@ class Settings(BaseSettings):
     api_key: str = ""
     protect_pages: bool = False
     max_body_bytes: int = Field(64_000, gt=0)
+    # Count refusals by reason and day in this file (`qa serve --record-refusals FILE`); None: record nothing.
+    record_refusals: Path | None = None
+    # Also keep each refused question's text (a privacy choice: off unless set on purpose).
+    record_questions: bool = False
 
     @field_validator("corpus_dir", "index_dir", "prompts_dir")
     @classmethod

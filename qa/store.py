@@ -169,6 +169,39 @@ class Store:
         return [(int(r[0]), float(r[1])) for r in rows]
 
 
+    def term_counts(self, words: Sequence[str]) -> dict[str, int]:
+        """How many chunks hold each word (as FTS5 stems it): 0 means nowhere in the index."""
+        out = {}
+        for w in words:
+            query = fts_query(w)
+            out[w] = int(self._all("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (query,))[0][0]) \
+                if query else 0
+        return out
+
+    def releases_containing(self, text: str, limit: int = 50) -> list[str]:
+        """Ids of releases whose body or title holds ``text`` (case, spaces and commas aside): FTS5 finds those
+        with all its words, then the text itself is looked for."""
+        words = [w for w in re.findall(r"\w+", text.lower())]
+        if not words:
+            return []
+        query = " AND ".join(f'"{w}"' for w in dict.fromkeys(words))
+        rows = self._all("SELECT DISTINCT c.release_id FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
+                         "WHERE chunks_fts MATCH ? LIMIT 1000", (query,))
+        want = squash(text)
+        out = []
+        for r in rows:
+            release = self.release(r[0])
+            if release and want in squash(f"{release.title}\n{release.body}"):
+                out.append(release.id)
+                if len(out) >= limit:
+                    break
+        return out
+
+
+def squash(text: str) -> str:
+    return re.sub(r"[\s,]+", " ", text.lower()).strip()
+
+
 def _release(row: sqlite3.Row) -> Release:
     return Release(id=row["id"], title=row["title"], body=row["body"], source=row["source"],
                    published=row["published"], url=row["url"], area=row["area"])

@@ -275,7 +275,7 @@ def test_answer_markers_link_to_cards_with_highlight(client, monkeypatch):
                      published="2021-05-06", url="https://example.org/news/zebra", source="quietville.md",
                      text=body, start=start, end=end, passage_start=0, passage_end=len(body), score=0.9)
     answer = Answer(question="how long?", answer="Four hours [1].", abstained=False, citations=[cited])
-    monkeypatch.setattr(client.app.state.service, "ask", lambda q, k=None, filters=None: answer)
+    monkeypatch.setattr(client.app.state.service, "ask", lambda q, k=None, filters=None, **_: answer)
     html = client.get("/", params={"q": "how long?"}).text
     assert 'Four hours <a class="marker" href="#cite-1"' in html and 'id="cite-1"' in html
     assert f"<mark>{body[start:end]}</mark>" in html
@@ -284,7 +284,7 @@ def test_answer_markers_link_to_cards_with_highlight(client, monkeypatch):
 
 
 def test_abstention_page(client, monkeypatch):
-    monkeypatch.setattr(client.app.state.service, "ask", lambda q, k=None, filters=None: abstention(q))
+    monkeypatch.setattr(client.app.state.service, "ask", lambda q, k=None, filters=None, **_: abstention(q))
     html = client.get("/", params={"q": "What is the capital of Australia?"}).text
     assert "The releases don&#39;t say" in html or "The releases don't say" in html
     assert "Nearest releases" in html and "/releases/quietville?start=0&amp;end=33#cited" in html

@@ -212,17 +212,21 @@ class ReadingAnswerer:
 
     # -- the answer ------------------------------------------------------------------------------------------
     def answer(self, question: str, passages: list[Passage]) -> Answer:
+        return self.answer_decided(question, passages)[0]
+
+    def answer_decided(self, question: str, passages: list[Passage]) -> tuple[Answer, Decision | None]:
+        """The answer and the decision behind it (None when the sentence picker answered instead)."""
         t0 = time.perf_counter()
         try:
             decision = self.decide(question, passages)
         except ConfigError as exc:
             answer = self.fallback.answer(question, passages)
             answer.note = f"the reader is unavailable ({exc}); the sentence picker answered"
-            return answer
+            return answer, None
         answer = self.refusal(question, passages, decision) if decision.reason else self.compose(question, decision)
         answer.confidence = decision.probability
         answer.timings_ms["answer"] = (time.perf_counter() - t0) * 1000
-        return answer
+        return answer, decision
 
     @staticmethod
     def short_text(d: Decision, candidate: Candidate | None = None) -> str:

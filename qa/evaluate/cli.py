@@ -72,6 +72,62 @@ def sample(
     out.print(f"wrote {', '.join(p.name for p in paths)} to {out_dir}", highlight=False)
 
 
+@eval_app.command()
+def followups(
+    path: Annotated[Path, typer.Argument(help="two-turn conversations JSONL")] = PROJECT_ROOT / "corpus" / "followups.jsonl",
+    as_json: Annotated[bool, typer.Option("--json", help="print the whole report as JSON")] = False,
+    part: Annotated[Optional[str], typer.Option(help="only this part: tune or test")] = None,
+) -> None:
+    """Two-turn conversations: the follow-up answered from the right release, with and without history."""
+    from qa.evaluate.followups import load_conversations, run
+    from qa.service import Service
+
+    settings = get_settings()
+    try:
+        items = [c for c in load_conversations(path) if part is None or c.part == part]
+        _ingest_if_stale(settings)
+        with progress_bar("conversations", len(items)) as advance:
+            report = run(Service(settings), items, advance)
+    except QaError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    for name, m in report["metrics"].items():
+        out.print(f"{name:>18} (n={m['n']:>2}): answered from the right release {m['with_history_right_release']:.1%} "
+                  f"with history, {m['without_history_right_release']:.1%} without; right release first "
+                  f"{m['with_history_top_release_right']:.1%} / {m['without_history_top_release_right']:.1%}; holds the gold "
+                  f"{m['with_history_contains']:.1%} / {m['without_history_contains']:.1%}; "
+                  f"refused {m['with_history_abstained']:.1%}", highlight=False)
+    for r in report["conversations"]:
+        if not r["with_history_right_release"]:
+            out.print(f"  {r['id']} ({r['part']}): {r['followup']!r} → {r['rewritten']!r}: "
+                      f"{'refused' if r['with_history_abstained'] else r['with_history_release']}", highlight=False)
+
+
+@eval_app.command("explain-failures")
+def explain_failures(
+    questions: Annotated[Path, typer.Option(help="questions JSONL")] = DEFAULT_QUESTIONS,
+    out_path: Annotated[Path, typer.Option("--out", help="the markdown report")] = REPORTS / "explain-review.md",
+) -> None:
+    """The --explain verdict of every sample question the answerer gets wrong, for review by hand."""
+    from qa.evaluate.explain_review import markdown, review
+    from qa.evaluate.sample import load_questions
+    from qa.service import Service
+
+    settings = get_settings()
+    try:
+        items = load_questions(questions)
+        _ingest_if_stale(settings)
+        with progress_bar("questions", len(items)) as advance:
+            rows = review(Service(settings), items, advance)
+    except QaError as exc:
+        _fail(exc)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(markdown(rows, len(items)), encoding="utf-8")
+    out.print(f"{len(rows)} of {len(items)} wrong; verdicts in {out_path}", highlight=False)
+
+
 def _ingest_if_stale(settings) -> None:
     from qa.ingest import ingest, is_stale
     from qa.vectors import make_embedder

@@ -8,9 +8,10 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool
 
 from qa.answer import Answer
+from qa.conversation import Turn
 from qa.passages import Passage
 from qa.store import Filters
 from qa.web.deps import ApiKey, ServiceDep, SnapshotDep
@@ -67,6 +68,13 @@ class AskRequest(BaseModel):
     question: Question
     k: K = 5
     filters: AskFilters | None = None
+    history: list[Turn] = Field(default_factory=list, max_length=20,
+                                description="the conversation's earlier turns, oldest first: a follow-up is made "
+                                            "stand-alone from the last one (the answer's `rewritten`)")
+    explain: StrictBool = Field(False, description="add the trace of every stage (`explain`) and its verdict")
+    expect: str | None = Field(None, min_length=1, max_length=300,
+                               description="the answer you know is right: the trace's verdict names the first "
+                                           "stage that lost it (implies explain)")
 
 
 class SearchResponse(BaseModel):
@@ -126,7 +134,9 @@ def to_filters(since: date | None, until: date | None, source: str | None) -> Fi
 @router.post("/ask", response_model=Answer, summary="Answer a question, citing the passages that say so")
 def ask(body: AskRequest, service: ServiceDep) -> Answer:
     filters = body.filters.to_filters() if body.filters else None
-    return service.ask(body.question, k=body.k, filters=filters)
+    return service.ask(body.question, k=body.k, filters=filters, explain=body.explain or bool(body.expect),
+                       expect=body.expect,
+                       history=body.history)
 
 
 @router.get("/search", response_model=SearchResponse, summary="The passages that best match a question")

@@ -100,9 +100,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
 
 def _warm_up(service: Service) -> None:
-    """Open the index and load the models now rather than on the first question."""
+    """Open the index, load the models and open the refusal log now rather than on the first question."""
     try:
-        service.ask("warm up", k=1)
+        service.recorder  # a bad log file is reported at start-up, not on the first refusal
+        service.ask("warm up", k=1, record=False)  # not a question anyone asked: never in the refusal log
     except QaError as exc:
         log.warning("%s", exc)
     except Exception:  # a warm-up failure must not stop the server; the first request will say what is wrong

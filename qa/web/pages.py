@@ -13,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 
+from qa.conversation import Turn
 from qa.store import Filters
 from qa.web.api import MAX_QUESTION
 from qa.web.catalog import catalog_for
@@ -39,7 +40,11 @@ def _date(value: str, name: str) -> str | None:
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, service: ServiceDep, snapshot: SnapshotDep, q: Text = None, since: Text = None,
-         until: Text = None, source: Text = None) -> HTMLResponse:
+         until: Text = None, source: Text = None, explain: Text = None, prev: Text = None, prev_ids: Text = None,
+         prev_answer: Text = None) -> HTMLResponse:
+    """``explain=1`` adds the trace under "Why this answer?"; ``prev``, ``prev_ids`` and ``prev_answer`` (the
+    follow-up form's hidden fields: the last question as answered, its cited release ids comma-separated, its
+    short answer) make ``q`` a follow-up of it."""
     form = {"q": q or "", "since": since or "", "until": until or "", "source": source or ""}
     context = {"form": form, "catalog": catalog_for(snapshot, service.settings.corpus_dir), "answer": None,
                "error": None, "filtered": bool(since or until or source)}
@@ -55,7 +60,11 @@ def home(request: Request, service: ServiceDep, snapshot: SnapshotDep, q: Text =
         except ValueError as exc:
             context["error"], status = str(exc), 422
         else:
-            context["answer"] = service.ask(q, k=service.settings.top_k, filters=filters or None)
+            history = [Turn(question=prev[:1000], answer_release_ids=[i for i in (prev_ids or "").split(",") if i][:20],
+                            answer=(prev_answer or None) and prev_answer[:1000])] if prev and prev.strip() else []
+            context["answer"] = service.ask(q, k=service.settings.top_k, filters=filters or None,
+                                            explain=explain == "1", history=history)
+            context["explain_url"] = f"{request.url.path}?{request.url.include_query_params(explain='1').query}#why"
     return render(request, "home.html", context, status)
 
 

@@ -1,0 +1,99 @@
+"""Follow-up questions: the rewrite rules on a table of two-turn conversations in other forces' wording, the
+API and page that carry the history, and (slow) the follow-up table over the sample corpus."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from qa.conversation import Turn, rewrite
+
+TITLES = {"durham-knife": "Knife amnesty bins installed across County Durham"}
+
+
+def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) -> list[Turn]:
+    return [Turn(question=question, answer=answer, answer_release_ids=list(ids))]
+
+
+@pytest.mark.parametrize("first, answer, followup, expected", [
+    # a pronoun for the last question's named subject
+    ("How many arrests has Operation Sceptre made in Durham?", None, "And how many knives did it seize?",
+     "How many knives did Operation Sceptre seize?"),
+    ("When did Operation Encompass start in Cumbria?", None, "Who runs it?", "Who runs Operation Encompass?"),
+    # he/she: the person a "who" question was answered with
+    ("Who is the Police, Fire and Crime Commissioner for North Yorkshire?", "Zoë Metcalfe", "When was she elected?",
+     "When was Zoë Metcalfe elected?"),
+    ("What did Chief Constable Jo Farrell say about the inspection?", None, "What else did she announce?",
+     "What else did Chief Constable Jo Farrell announce?"),
+    # what about / and in: the narrowing place or year swapped
+    ("How many burglaries were reported in Carlisle?", None, "What about Workington?",
+     "How many burglaries were reported in Workington?"),
+    ("How much did the force spend on overtime in 2019?", None, "And in 2021?",
+     "How much did the force spend on overtime in 2021?"),
+    # nothing of its own: the last subject added
+    ("What is Operation Sceptre?", None, "Any figures on knife crime?", "Any figures on knife crime (Operation Sceptre)?"),
+    # "it" cannot be a person or a role: the pronoun stays, the last question is added for context
+    ("Does the Police and Crime Commissioner publish a newsletter?", None, "How often does it come out?",
+     "How often does it come out (the Police and Crime Commissioner publish a newsletter)?"),
+    # a bare follow-up takes the whole last question
+    ("Why did Northumbria Police close the Alnwick front counter?", None, "Since when?",
+     "Since when (Northumbria Police close the Alnwick front counter)?"),
+])
+def test_a_follow_up_is_made_stand_alone(first, answer, followup, expected):
+    assert rewrite(followup, turn(first, answer)) == expected
+
+
+def test_the_last_turns_release_title_stands_in_when_its_question_named_nothing():
+    got = rewrite("How many bins are there?", turn("where can I hand in a knife?", ids=("durham-knife",)), TITLES.get)
+    assert got == "How many bins are there (Knife amnesty bins installed across County Durham)?"
+
+
+@pytest.mark.parametrize("followup", [
+    "How many arrests did Operation Sceptre make in Durham?",  # a question of its own: left alone
+    "Who is the Chief Constable of Cleveland Police?",
+])
+def test_a_new_question_with_its_own_subject_is_not_rewritten(followup):
+    assert rewrite(followup, turn("When did Operation Encompass start in Cumbria?")) is None
+
+
+def test_without_history_nothing_changes():
+    assert rewrite("And how many knives did it seize?", []) is None
+
+
+def test_the_api_and_the_page_carry_the_history(built_index, qa_env):
+    from qa.web.app import create_app
+
+    service = built_index.service
+    service.answerer = __import__("qa.answerers.extractive", fromlist=["x"]).ExtractiveAnswerer(built_index.embedder)
+    with TestClient(create_app(built_index.settings, service)) as client:
+        history = [{"question": "How many arrests has Operation Hotspot led to?",
+                    "answer_release_ids": ["herts-operation-hotspot-page"]}]
+        body = client.post("/api/ask", json={"question": "Who is leading it?", "history": history}).json()
+        assert body["question"] == "Who is leading it?"
+        assert body["rewritten"] == "Who is leading Operation Hotspot?"
+        alone = client.post("/api/ask", json={"question": "Who is leading it?"}).json()
+        assert alone["rewritten"] is None
+        bad = client.post("/api/ask", json={"question": "Who?", "history": [{"answer_release_ids": []}]})
+        assert bad.status_code == 422 and "history.0.question" in bad.text
+        page = client.get("/", params={"q": "How many arrests has Operation Hotspot led to?"}).text
+        assert 'name="prev" value="How many arrests has Operation Hotspot led to?"' in page
+        follow = client.get("/", params={"q": "Who is leading it?", "prev": "How many arrests has Operation Hotspot "
+                                         "led to?", "prev_ids": "herts-operation-hotspot-page"}).text
+        assert "Asked as: “Who is leading Operation Hotspot?”" in follow
+
+
+@pytest.mark.slow
+def test_the_follow_up_table_is_answered_from_the_right_release(real_service):
+    """corpus/followups.jsonl (written from the corpus alone, before the rules were tuned), asked with the trained
+    reader. The floor is set from a real run, a little below it: it catches a regression, not a target."""
+    from qa.evaluate.followups import load_conversations, run
+    from qa.settings import PROJECT_ROOT
+
+    report = run(real_service, load_conversations(PROJECT_ROOT / "corpus" / "followups.jsonl"), baseline=False)
+    m = report["metrics"]
+    assert m["all"]["n"] == 40
+    assert m["all"]["with_history_right_release"] >= FLOOR["all"], m["all"]
+    assert m["part:test"]["with_history_right_release"] >= FLOOR["test"], m["part:test"]
+
+
+FLOOR = {"all": 0.65, "test": 0.50}  # measured 2026-12-01: 0.725 and 0.571
