@@ -120,6 +120,9 @@ def ask(
     explain: Annotated[bool, typer.Option("--explain", help="show the trace of every stage and its verdict")] = False,
     expect: Annotated[Optional[str], typer.Option(help="the answer you know is right: the trace's verdict "
                                                        "names the stage that lost it (implies --explain)")] = None,
+    expect_refusal: Annotated[bool, typer.Option("--expect-refusal", help="you know the releases don't say: the "
+                                                    "verdict names what let an answer through (implies --explain)")]
+    = False,
     after: Annotated[Optional[list[str]], typer.Option(help="an earlier question of the conversation (repeat for "
                                                              "more, oldest first): QUESTION is its follow-up")] = None,
 ) -> None:
@@ -127,16 +130,19 @@ def ask(
     from qa.conversation import Turn
     from qa.store import Filters
 
-    explain = explain or bool(expect)
+    if expect and expect_refusal:
+        _fail(QaError("give --expect TEXT or --expect-refusal, not both"))
+    explain = explain or bool(expect) or expect_refusal
     service = _service()
     try:
         history = []
         for earlier in after or []:  # each earlier turn is answered as it would have been, to know its releases
-            previous = service.ask(earlier, k, Filters(since, until, source), record=False, history=history)
+            previous = service.ask(earlier, k, Filters(since, until, source), history=history)
             history.append(Turn(question=previous.rewritten or earlier,
                                 answer_release_ids=[c.release_id for c in previous.citations],
                                 answer=previous.short_answer.text if previous.short_answer else None))
         answer = service.ask(question, k, Filters(since, until, source), explain=explain, expect=expect,
+                             expect_refusal=expect_refusal,
                              history=history)
     except QaError as exc:
         _fail(exc)

@@ -21,8 +21,8 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
    when?") the last question's words ("why (David Lloyd say about the strategy)?").
 
 A follow-up that names nothing of its own (rules 2 and 3) is still about the last turn's
-releases, so retrieval prefers them (``leans_on``): their passages get a third ranking in
-the fusion. A question that names its own subject and holds no pronoun is left as it is (None), so
+releases, so retrieval prefers them (``Rewrite.leans_on_last``): their passages get a third
+ranking in the fusion. A question that names its own subject and holds no pronoun is left as it is (None), so
 starting a new topic mid-conversation works, and without history nothing changes. The
 rules read the words of the two questions only; no rule knows any release. Only the last
 turn is used: a follow-up of a follow-up is resolved against the rewritten question,
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from pydantic import BaseModel, Field
@@ -45,7 +46,12 @@ PERSONAL = {"he": "{p}", "she": "{p}", "him": "{p}", "her": "{p}", "his": "{p}'s
 OPENERS = re.compile(r"^\s*(?:and|but|so|also|ok(?:ay)?|then)\b[\s,]*|^\s*(?:what|how)\s+about\b\s*", re.IGNORECASE)
 SUBSTITUTION = re.compile(r"^\s*(?:and|but|what\s+about|how\s+about|same\s+for|what\s+of)\b\s*(?P<rest>.*)$",
                           re.IGNORECASE)
-NAME_WORDS = NAME_HEADS | ORGANISATION_NOUNS | PLACE_NOUNS | {"services", "hospital", "crime", "police", "constabulary"}
+# A name holding one of these is a thing, not a person ("Operation Sceptre", "Lister Hospital", "Durham
+# Constabulary"): the heads of qa.questions and the words a police body's name is made of.
+NAME_WORDS = NAME_HEADS | ORGANISATION_NOUNS | PLACE_NOUNS | {"police", "constabulary", "crime", "policing"}
+# Police roles written as initials: "the PCC", "the DCI".
+ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc", "dcc"})
+PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 VERBS = re.compile(r"\b(?:is|are|was|were|did|does|do|has|have|had|will|can|could|would|should|made|make|said)\b",
                    re.IGNORECASE)
@@ -54,7 +60,8 @@ VERBS = re.compile(r"\b(?:is|are|was|were|did|does|do|has|have|had|will|can|coul
 class Turn(BaseModel):
     """One earlier turn of the conversation."""
 
-    question: str = Field(min_length=1, max_length=1000, description="the question as it was answered")
+    question: str = Field(min_length=1, max_length=2000, description="the question as it was answered (a "
+                                                                      "rewritten follow-up may be longer than a question)")
     answer_release_ids: list[str] = Field(default_factory=list, max_length=20,
                                           description="the releases its answer cited, first first")
     answer: str | None = Field(None, max_length=1000, description="its short answer, if it had one (resolves "
@@ -62,12 +69,16 @@ class Turn(BaseModel):
 
 
 class Rewriter(Protocol):
-    def rewrite(self, question: str, history: Sequence[Turn], title_of: Callable[[str], str | None]) -> str | None: ...
+    def resolve(self, question: str, history: Sequence[Turn],
+                title_of: Callable[[str], str | None]) -> Rewrite | None: ...
 
 
 class RuleRewriter:
-    def rewrite(self, question: str, history: Sequence[Turn], title_of: Callable[[str], str | None]) -> str | None:
-        return rewrite(question, history, title_of)
+    """The rules of this module's docstring."""
+
+    def resolve(self, question: str, history: Sequence[Turn],
+                title_of: Callable[[str], str | None]) -> Rewrite | None:
+        return resolve(question, history, title_of)
 
 
 def subject(turn: Turn, title_of: Callable[[str], str | None]) -> str | None:
@@ -100,16 +111,36 @@ def person(turn: Turn, fallback: str | None) -> str | None:
     return fallback
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """A follow-up made stand-alone, and the rule that did it: ``substitution``, ``switch`` (a new topic after
+    "what about"), ``pronoun`` or ``elided``. Only the last two are still about the last turn's releases."""
+
+    question: str
+    rule: str
+
+    @property
+    def leans_on_last(self) -> bool:
+        return self.rule in ("pronoun", "elided")
+
+
 def rewrite(question: str, history: Sequence[Turn], title_of: Callable[[str], str | None] = lambda _: None
             ) -> str | None:
     """The stand-alone form of ``question`` after ``history``, or None when it needs none."""
+    done = resolve(question, history, title_of)
+    return done.question if done else None
+
+
+def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], str | None] = lambda _: None
+            ) -> Rewrite | None:
+    """:func:`rewrite`, with the rule that fired."""
     if not history:
         return None
     last = history[-1]
     about = subject(last, title_of)
     swapped = _substitute(question, last.question)
     if swapped:
-        return swapped
+        return Rewrite(swapped, "substitution")
     words = re.findall(r"[A-Za-z']+", question)
     lowered = [w.lower() for w in words]
     pronouns = [w for w in lowered if w in NEUTER or w in PERSONAL]
@@ -117,60 +148,52 @@ def rewrite(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     if own_names and not pronouns and not OPENERS.match(question):
         return None  # a new question of its own
     switch = re.match(r"^\s*(?:what|how)\s+about\b\s*", question, re.IGNORECASE)
-    if switch and not pronouns:  # "what about modern slavery: who spoke on that?": a new topic, asked in full
-        rest = question[switch.end():].strip()
-        return rest[:1].upper() + rest[1:]
+    rest = question[switch.end():].strip() if switch else ""
+    if switch and not pronouns and re.search(r"\w", rest):  # "what about modern slavery: who spoke on that?"
+        return Rewrite(rest[:1].upper() + rest[1:], "switch")
     text = OPENERS.sub("", question).strip()
-    text = text[:1].upper() + text[1:] if text else question
+    if not re.search(r"[A-Za-z]{2}", text) or text.lower().rstrip(" ?") in ("what", "so what", "and"):
+        text, words = "", []  # "and?", "so what?": nothing but the last question is left to ask
+    text = text[:1].upper() + text[1:] if text else ""
     changed = unresolved = False
-    if about:
-        who = person(last, about)
+    who = person(last, about)
+    # "it" cannot stand for a person or a role ("the PCC"), nor "there" for the subject: such a pronoun is left
+    # as it is and the last question's words are added for context instead.
+    thing = None if about is None or _personal(about) else about
+    place = next((c.text for c in analyze(last.question).constraints
+                  if c.kind == "name" and (about is None or c.text not in about) and not _personal(c.text)), None)
 
-        # "it" cannot stand for a person or a role ("the PCC"), nor "there" for the subject: such a pronoun is
-        # left as it is and the last question's words are added for context instead.
-        thing = None if _personal(about) else about
-        place = next((c.text for c in analyze(last.question).constraints
-                      if c.kind == "name" and c.text not in about and not _personal(c.text)), None)
-
-        def swap(m: re.Match) -> str:
-            nonlocal changed, unresolved
-            w = m.group(0)
-            table = NEUTER if w.lower() in NEUTER else PERSONAL
-            referent = (place if w.lower() == "there" else thing) if table is NEUTER else (who or about)
-            if w.lower() in ("they", "them", "their") and _personal(about):
-                referent = about  # "they" may be people: "the Special Constables"
-            if w.lower() == "this" and _before_noun(text, m.end()):
-                return w  # "this scheme": a determiner, not a pronoun
-            if w.lower() == "her" and _before_noun(text, m.end()) and who:
-                changed = True
-                return who + "'s"  # "her role": possessive
-            if w.lower() == "there" and (re.match(r"\s+(?:is|are|was|were|have|has)\b", text[m.end():], re.IGNORECASE)
-                                         or re.search(r"\b(?:is|are|was|were)\s*$", text[:m.start()], re.IGNORECASE)):
-                return w  # "there were", "how many are there": not a place
-            if referent is None:
-                unresolved = True
-                return w
+    def swap(m: re.Match) -> str:
+        nonlocal changed, unresolved
+        w = m.group(0)
+        table = NEUTER if w.lower() in NEUTER else PERSONAL
+        referent = (place if w.lower() == "there" else thing) if table is NEUTER else (who or about)
+        if w.lower() in ("they", "them", "their") and about and _personal(about):
+            referent = about  # "they" may be people: "the Special Constables"
+        if w.lower() == "this" and _before_noun(text, m.end()):
+            return w  # "this scheme": a determiner, not a pronoun
+        if w.lower() == "her" and _before_noun(text, m.end()) and who:
             changed = True
-            return table[w.lower()].format(s=referent, p=referent)
+            return who + "'s"  # "her role": possessive
+        if w.lower() == "there" and (re.match(r"\s+(?:is|are|was|were|have|has)\b", text[m.end():], re.IGNORECASE)
+                                     or re.search(r"\b(?:is|are|was|were)\s*$", text[:m.start()], re.IGNORECASE)):
+            return w  # "there were", "how many are there": not a place
+        if referent is None:
+            unresolved = True
+            return w
+        changed = True
+        return table[w.lower()].format(s=referent, p=referent)
 
-        text = re.sub(r"\b(?:" + "|".join(sorted({*NEUTER, *PERSONAL}, key=len, reverse=True)) + r")\b", swap, text,
-                      flags=re.IGNORECASE)
-        if unresolved or (not changed and not own_names):
-            bare = len(words) <= 3 or unresolved  # "why?", "since when?": the whole last question is the context
-            text = f"{text.rstrip(' ?')} ({_gist(last.question) if bare else about})?"
-            changed = True
+    text = re.sub(r"\b(?:" + "|".join(sorted({*NEUTER, *PERSONAL}, key=len, reverse=True)) + r")\b", swap, text,
+                  flags=re.IGNORECASE)
+    if unresolved or not text or (not changed and not own_names):
+        bare = len(words) <= 3 or unresolved or about is None  # "why?", "since when?": the last question is context
+        context = _gist(last.question) if bare else about
+        text = f"{text.rstrip(' ?')} ({context})?" if text else f"{last.question.rstrip(' ?')}?"
+        return Rewrite(text, "elided")
     if not changed:
-        return None if text == question else text
-    return text
-
-
-def leans_on(question: str) -> bool:
-    """Whether a rewritten follow-up is still about the last turn's releases: it names nothing of its own ("who
-    runs it?", "why?"), unlike "what about Stevenage?" or "and the hate crime strategy?". Retrieval then prefers
-    the releases the last answer cited (:meth:`qa.passages.Retriever.search`'s ``prefer``)."""
-    if re.match(r"^\s*(?:what|how)\s+about\b", question, re.IGNORECASE):
-        return False
-    return not any(c.kind == "name" for c in analyze(question).constraints)
+        return None if text == question else Rewrite(text, "pronoun")
+    return Rewrite(text, "pronoun")
 
 
 def _substitute(question: str, previous: str) -> str | None:
@@ -182,24 +205,36 @@ def _substitute(question: str, previous: str) -> str | None:
     if (not rest or VERBS.search(rest) or rest.split()[0].lower() in QUESTION_WORDS or len(rest.split()) > 6
             or any(w.lower() in NEUTER or w.lower() in PERSONAL for w in re.findall(r"[A-Za-z']+", rest))):
         return None  # "and how many arrests did it make?" is a question of its own
-    year = YEAR.search(rest)
-    if year and YEAR.search(previous):
-        return YEAR.sub(year.group(0), previous, count=1)
-    prep = rest.split()[0].lower() if rest.split()[0].lower() in PREPOSITIONS else None
     body = previous.rstrip().rstrip("?")
+    prep = rest.split()[0].lower() if rest.split()[0].lower() in PREPOSITIONS else None
     thing = rest.split(None, 1)[1] if prep and len(rest.split()) > 1 else rest
-    names = [c for c in analyze(previous).constraints if c.kind in ("name", "year")]
-    strict = [c for c in names if c.strict]
-    target = (strict or names[1:] or [None])[-1]
-    if target is not None and target.text in body:
-        return body.replace(target.text, thing, 1) + "?"
-    return f"{body} {prep + ' ' if prep else ''}{thing}?"
+    year = YEAR.search(rest)
+    if year:  # a year for a year, else added
+        return YEAR.sub(year.group(0), body, count=1) + "?" if YEAR.search(body) else f"{body} in {year.group(0)}?"
+    if prep:  # "for rape offences" for the last question's "for …" phrase, else added with its preposition
+        alike = "|".join(PLACE_PREPOSITIONS) if prep in PLACE_PREPOSITIONS else prep  # "at X" for "in Y"
+        m = None
+        for m in re.finditer(rf"\b(?:{alike})\s+", body, re.IGNORECASE):
+            pass  # the last such phrase: the narrowing one comes last in English questions
+        if m:  # the phrase runs to the next preposition or verb: "for burglary" in "arrests for burglary were made"
+            end = m.end()
+            for w in re.finditer(r"\S+", body[m.end():]):
+                if w.group().lower() in PREPOSITIONS or VERBS.fullmatch(w.group()):
+                    break
+                end = m.end() + w.end()
+            if end > m.end():
+                return body[:m.start()] + f"{prep} {thing}" + body[end:] + "?"
+        return f"{body} {prep} {thing}?"
+    strict = [c for c in analyze(previous).constraints if c.kind == "name" and c.strict and not _personal(c.text)]
+    if thing[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named
+        return body.replace(strict[-1].text, thing, 1) + "?"
+    return None  # nothing like it to swap: the other rules read it
 
 
 def _personal(name: str) -> bool:
     """Whether a name reads like a person's or a role's ("David Lloyd", "the Police and Crime Commissioner")."""
     words = re.findall(r"[A-Za-z]+", name)
-    if any(w.lower() in PERSON_NOUNS or w.lower() in ("pcc", "dci", "ds", "mp") for w in words):
+    if any(w.lower() in PERSON_NOUNS or w.lower() in ROLE_INITIALS for w in words):
         return True
     return bool(re.fullmatch(r"(?:the )?[A-Z][a-z'’\-]+(?: [A-Z]\.?)?(?: [A-Z][a-z'’\-]+){1,2}", name)) and \
         not any(w.lower() in NAME_WORDS for w in words)

@@ -20,9 +20,12 @@ With ``expect`` (the answer the user knows is right: ``qa ask --explain --expect
 lost it: ``corpus`` (no release says it), ``retrieval`` (a release says it but its passage
 is not among those read: "retrieval: 'custody visitor' is in release X at rank 14, only
 the top 5 are read"), ``reader`` (read, but no candidate span holds it, or another
-outscored it), ``checks`` (a candidate holds it but failed a check), ``threshold``
-(chosen, but its probability was below the threshold) or ``answered``. Without it, the
-verdict names the stage that decided: what refused, or what the answer rests on.
+outscored it), ``checks`` (a candidate holds it but failed a check, or the answerer refused before
+reading), ``threshold`` (chosen, but its probability was below the threshold) or
+``answered``. Without it, the verdict names the stage that decided: what refused, or for
+an answer the weakest point it rests on (question words found nowhere in the releases:
+``checks``; a probability within ``CLOSE`` of the threshold: ``threshold``; a passage
+below the first: ``reader``).
 """
 
 from __future__ import annotations
@@ -34,11 +37,16 @@ from qa.answerers import checks, spans
 from qa.answerers.extractive import ExtractiveAnswerer, content_words
 from qa.passages import Passage, RetrievalRecord
 from qa.questions import Analysis, analyze
-from qa.store import squash
+from qa.store import STOPWORDS, squash
 from qa.trace import (AnswererTrace, CandidateTrace, Check, ConstraintTrace, FusedHit, Hit, QuestionTrace,
                       RetrievalTrace, Trace, Verdict, WordTrace)
 
 SHOWN = 10  # candidates shown per retriever and for the answerer
+CLOSE = 0.05  # an answer whose probability clears the threshold by less than this is "a near thing"
+# Words that frame a question rather than name its fact ("what is the name of …", "according to …"): their
+# absence from the releases says nothing.
+FRAME_WORDS = frozenset("""name names named called according percentage percent number amount total kind type sort
+many much way ways""".split())
 
 
 # -- the stages ---------------------------------------------------------------------------------------------
@@ -70,7 +78,7 @@ def retrieval_trace(record: RetrievalRecord, store, passages: list[Passage], dep
 
 
 def word_traces(question: str, passages: list[Passage], store) -> list[WordTrace]:
-    words = list(dict.fromkeys(w.lower() for w in content_words(question)))
+    words = list(dict.fromkeys(re.sub(r"['’]s$", "", w.lower()) for w in content_words(question)))
     counts = store.term_counts(words)
     out = []
     for w in words:
@@ -87,7 +95,7 @@ def reader_trace(answerer, decision, passages: list[Passage]) -> AnswererTrace:
     chosen = decision.chosen
     out = []
     passage_n = {p.chunk_id: n for n, p in enumerate(passages, 1)}
-    for c in decision.candidates[:SHOWN]:
+    for c in decision.candidates:  # all of them (the verdict looks through all); the trace keeps SHOWN
         text = c.span.text
         shape = checks.type_ok(a.expected, text)
         listed = [Check(name="type", passed=shape, detail=f"expected {a.expected}"),
@@ -131,8 +139,8 @@ def sentence_trace(answerer: ExtractiveAnswerer, question: str, passages: list[P
 def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], trace: AnswererTrace,
             store) -> Verdict:
     """The stage that decided, without knowing the right answer."""
-    absent = [w.word for w in words if w.chunks_in_index == 0]
-    unread = [w.word for w in words if w.chunks_in_index and not w.passages]
+    absent = [w.word for w in words if w.chunks_in_index == 0 and w.word not in FRAME_WORDS]
+    unread = [w.word for w in words if w.chunks_in_index and not w.passages and w.word not in FRAME_WORDS]
     chosen = next((c for c in trace.candidates if c.chosen), None)
     if answer.abstained:
         if answer.reason != "no_evidence" and not trace.candidates:
@@ -140,6 +148,10 @@ def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], t
                                                 + (f"; {_quote(unread)} {_are(unread)} in the index but in none of "
                                                    f"them" if unread else ""))
         if answer.reason == "no_evidence" or not trace.candidates:
+            joined = _joined_name(trace.note, words)
+            if joined:
+                return Verdict(stage="question", text=f"question: the analysis took “{joined}” as one name; no release "
+                                                      f"says it so, but each of its words is in the passages read")
             if absent:
                 return Verdict(stage="corpus", text=f"corpus: {_quote(absent)} {_verb(absent, 'appears', 'appear')} "
                                                     f"nowhere in the releases; "
@@ -154,8 +166,10 @@ def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], t
             return Verdict(stage="reader", text=f"reader: no candidate span is of the expected type ({trace.note}); "
                                                 f"its best was “{_short(best.text)}” in [{best.passage}]")
         if answer.reason == "constraint_missing":
-            typed = next((c for c in trace.candidates if c.checks and c.checks[0].passed), trace.candidates[0])
-            failed = [ch.detail for ch in typed.checks if not ch.passed]
+            shaped = ("type", "not_a_restatement", "compact")
+            typed = next((c for c in trace.candidates if all(ch.passed for ch in c.checks if ch.name in shaped)),
+                         trace.candidates[0])
+            failed = [f"{ch.name} ({ch.detail})" if ch.detail else ch.name for ch in typed.checks if not ch.passed]
             return Verdict(stage="checks", text=f"checks: the best candidate of the right type, “{_short(typed.text)}” "
                                                 f"in [{typed.passage}], failed: {'; '.join(failed)}")
         if answer.reason == "below_threshold" and chosen is not None and trace.margin is not None:
@@ -167,9 +181,12 @@ def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], t
     if trace.margin is not None:
         head += f", {trace.margin:+.3f} against the threshold"
     if absent:
-        return Verdict(stage="question", text=f"question: {_quote(absent)} {_verb(absent, 'appears', 'appear')} "
-                                              f"nowhere in the releases, yet it "
-                                              f"{head}: check the answer is about what was asked")
+        return Verdict(stage="checks", text=f"checks: {_quote(absent)} {_verb(absent, 'appears', 'appear')} nowhere in "
+                                            f"the releases, yet the checks let it through ({head}): the asked-for fact "
+                                            f"may not be there")
+    if trace.margin is not None and 0 <= trace.margin < CLOSE:
+        return Verdict(stage="threshold", text=f"threshold: {head}, a near thing: if it is wrong, a slightly higher "
+                                               f"threshold would have refused it")
     if chosen and chosen.passage > 1:
         return Verdict(stage="reader", text=f"reader: {head}, not from the best-ranked passage: if it is wrong, look at "
                                             f"the reader's candidates")
@@ -178,24 +195,33 @@ def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], t
 
 
 def expect_verdict(expect: str, answer: Answer, record: RetrievalRecord, depth: int, trace: AnswererTrace, store,
-                   passages: list[Passage]) -> Verdict:
+                   passages: list[Passage], words: list[WordTrace]) -> Verdict:
     """Follow the expected answer through the stages; name the first that lost it."""
     want = squash(expect)
     said = answer.short_answer.text if answer.short_answer else answer.answer
-    if not answer.abstained and want in squash(said):
+    if not answer.abstained and _holds(want, said):
         return Verdict(stage="answered", text=f"answered: the answer holds “{expect}”")
+    if answer.reason == "no_evidence":
+        joined = _joined_name(trace.note, words)
+        if joined:
+            return Verdict(stage="question", text=f"question: the analysis took “{joined}” as one name and refused "
+                                                  f"before reading; no release says it so, but each of its words is "
+                                                  f"in the passages read")
+        why = trace.note or "no passage names the question's things"
+        return Verdict(stage="checks", text=f"checks: refused before reading, as {why}")
     holding = store.releases_containing(expect)
     if not holding:
         return Verdict(stage="corpus", text=f"corpus: no release says “{expect}” (in these words)")
-    read = [n for n, p in enumerate(passages, 1) if want in squash(p.text)]
+    read = [n for n, p in enumerate(passages, 1) if _holds(want, p.text)]
     if not read:
         rows = store.chunks([cid for cid, _ in record.fused])
-        rank = next((r for r, (cid, _) in enumerate(record.fused, 1)
-                     if cid in rows and rows[cid]["release_id"] in holding and want in squash(rows[cid]["text"])), None)
-        where = f"at rank {rank}" if rank else f"outside the top {depth} of both retrievers"
-        return Verdict(stage="retrieval", text=f"retrieval: “{expect}” is in release {holding[0]} {where}; only the "
-                                               f"top {len(passages)} passages are read")
-    held = [c for c in trace.candidates if want in squash(c.text) or (c.text and squash(c.text) in want)]
+        ranked = next(((r, rows[cid]["release_id"]) for r, (cid, _) in enumerate(record.fused, 1)
+                       if cid in rows and rows[cid]["release_id"] in holding and _holds(want, rows[cid]["text"])), None)
+        where = (f"release {ranked[1]} at rank {ranked[0]}" if ranked
+                 else f"release {holding[0]}, outside the top {depth} of both retrievers")
+        return Verdict(stage="retrieval", text=f"retrieval: “{expect}” is in {where}; only the top {len(passages)} "
+                                               f"passages are read")
+    held = [c for c in trace.candidates if _holds(want, c.text)]
     if not held:
         best = trace.candidates[0].text if trace.candidates else "none"
         return Verdict(stage="reader", text=f"reader: “{expect}” is in passage [{read[0]}] but no candidate holds it "
@@ -209,6 +235,9 @@ def expect_verdict(expect: str, answer: Answer, record: RetrievalRecord, depth: 
         if top is not None:
             return Verdict(stage="reader", text=f"reader: “{_short(c.text)}” passed the checks but scored {c.score} "
                                                 f"below the chosen “{_short(top.text)}” ({top.score})")
+    if c.chosen and not answer.abstained:
+        return Verdict(stage="answered", text=f"answered: “{_short(c.text)}” holds “{expect}”; the short answer is "
+                                              f"“{_short(said)}”")
     if answer.abstained and trace.margin is not None and trace.margin < 0:
         return Verdict(stage="threshold", text=f"threshold: “{_short(c.text)}” passed every check but scored "
                                                f"{trace.probability:.3f}, {-trace.margin:.3f} below the threshold")
@@ -216,9 +245,29 @@ def expect_verdict(expect: str, answer: Answer, record: RetrievalRecord, depth: 
                                         f"({answer.reason or 'answered otherwise'})")
 
 
+def refusal_verdict(answer: Answer, words: list[WordTrace], trace: AnswererTrace) -> Verdict:
+    """The user knows the releases don't say: if it answered anyway, what let the answer through."""
+    if answer.abstained:
+        return Verdict(stage="answered", text=f"answered: refused, as expected ({answer.reason or 'no reason given'})")
+    absent = [w.word for w in words if w.chunks_in_index == 0 and w.word not in FRAME_WORDS]
+    chosen = next((c for c in trace.candidates if c.chosen), None)
+    what = f"“{_short(chosen.text)}” in [{chosen.passage}]" if chosen else "its answer"
+    if absent:
+        return Verdict(stage="checks", text=f"checks: {_quote(absent)} {_verb(absent, 'appears', 'appear')} nowhere in "
+                                            f"the releases, yet every check passed {what}: none asks that the "
+                                            f"question's own words be found near the answer")
+    if trace.margin is not None and trace.margin < CLOSE:
+        return Verdict(stage="threshold", text=f"threshold: {what} cleared the threshold by only {trace.margin:+.3f}")
+    passed = ", ".join(f"{ch.name} ({ch.detail})" if ch.detail else ch.name
+                       for ch in (chosen.checks if chosen else []) if ch.passed)
+    margin = f", {trace.margin:+.3f} against the threshold" if trace.margin is not None else ""
+    return Verdict(stage="checks", text=f"checks: {what} passed every check ({passed or 'none failed'}){margin}: "
+                                        f"the checks did not see that the releases don't say it")
+
+
 # -- the whole trace ----------------------------------------------------------------------------------------
 def explain(question: str, answer: Answer, passages: list[Passage], record: RetrievalRecord, store, answerer,
-            depth: int, decision=None, expect: str | None = None) -> Trace:
+            depth: int, decision=None, expect: str | None = None, expect_refusal: bool = False) -> Trace:
     analysis = decision.analysis if decision is not None else analyze(question)
     retrieval = retrieval_trace(record, store, passages, depth)
     words = word_traces(question, passages, store)
@@ -229,10 +278,34 @@ def explain(question: str, answer: Answer, passages: list[Passage], record: Retr
     else:
         trace = AnswererTrace(name=answer.answerer, reason=answer.reason, note=answer.note or
                               "this answerer shows no candidates")
-    v = (expect_verdict(expect, answer, record, depth, trace, store, passages) if expect
-         else verdict(answer, retrieval, words, trace, store))
+    if expect:
+        v = expect_verdict(expect, answer, record, depth, trace, store, passages, words)
+    elif expect_refusal:
+        v = refusal_verdict(answer, words, trace)
+    else:
+        v = verdict(answer, retrieval, words, trace, store)
+    trace.candidates = trace.candidates[:SHOWN]
     return Trace(question=question_trace(analysis), retrieval=retrieval, words=words, answerer=trace, expect=expect,
-                 verdict=v)
+                 expect_refusal=expect_refusal, verdict=v)
+
+
+def _joined_name(note: str | None, words: list[WordTrace]) -> str | None:
+    """The missing name of a no-evidence note ("no release found mentions X") when every word of it is in a
+    passage read: the question analysis joined two names, or the releases word it differently."""
+    m = re.match(r"no release found mentions (.+)$", note or "")
+    if not m:
+        return None
+    held = {w.word for w in words if w.passages}
+    for name in m.group(1).split(", "):
+        parts = [re.sub(r"['’]s$", "", x.lower()) for x in re.findall(r"[\w'’\-]+", name)]
+        if len(parts) > 1 and all(x in held or x in STOPWORDS for x in parts):
+            return name
+    return None
+
+
+def _holds(want: str, text: str) -> bool:
+    """Whether ``text`` holds the squashed ``want`` as whole words ("15" is not in "150 arrests")."""
+    return bool(want) and re.search(rf"(?<!\w){re.escape(want)}(?!\w)", squash(text)) is not None
 
 
 def _first_release_with(store, word: str) -> str:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from qa.chunks import sentences
 from qa.errors import ConfigError
 from qa.snapshot import Snapshot, current_dir
-from qa.store import Filters
+from qa.store import Filters, Store
 from qa.vectors import Embedder
 
 Mode = Literal["hybrid", "dense", "bm25"]
@@ -54,6 +54,7 @@ class RetrievalRecord:
     dense: list[tuple[int, float]]
     bm25: list[tuple[int, float]]
     fused: list[tuple[int, dict[str, float]]]
+    store: Store  # the snapshot's store these chunk ids belong to (a reload may publish another)
 
 
 class Reranker(Protocol):
@@ -216,7 +217,7 @@ class Retriever:
                 order = sorted(fused, key=lambda c: -fused[c]["rrf"])
             results.append((order, fused))
             if records is not None:
-                records.append(RetrievalRecord(dense, sparse, [(c, fused[c]) for c in order]))
+                records.append(RetrievalRecord(dense, sparse, [(c, fused[c]) for c in order], snap.store))
         if timings is not None:
             timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()

@@ -8,7 +8,7 @@ from functools import cached_property
 
 from qa.answer import Answer
 from qa.answerers.reading import ReadingAnswerer
-from qa.conversation import Turn, leans_on, rewrite
+from qa.conversation import Rewriter, RuleRewriter, Turn
 from qa.passages import LiveSnapshot, RetrievalRecord, Retriever, make_reranker
 from qa.settings import Settings
 from qa.vectors import Embedder, make_embedder
@@ -17,9 +17,10 @@ from qa.vectors import Embedder, make_embedder
 class Service:
     """The embedder, the live snapshot, the retriever and the answerer, each made once on first use."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, rewriter: Rewriter | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
+        self.rewriter = rewriter or RuleRewriter()
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -57,21 +58,24 @@ class Service:
         release = self.snapshots.get().store.release(release_id)
         return release.body if release else None
 
-    def ask(self, question: str, k: int | None = None, filters=None, record: bool = True, explain: bool = False,
-            expect: str | None = None, history: Sequence[Turn] = ()) -> Answer:
+    def ask(self, question: str, k: int | None = None, filters=None, record: bool = False, explain: bool = False,
+            expect: str | None = None, expect_refusal: bool = False, history: Sequence[Turn] = ()) -> Answer:
         """Retrieve passages for ``question`` and answer from them; timings in ``timings_ms``.
 
         With ``history`` (the conversation's earlier turns), a follow-up is first made stand-alone
         (:mod:`qa.conversation`) and ``rewritten`` says how it was asked. With ``explain``, ``explain``
-        holds the trace of every stage (:mod:`qa.explain`); ``expect`` is the answer its verdict follows.
-        Without them nothing more is computed. A refusal goes to the refusal log (when one is set) unless
-        ``record`` is false (the warm-up)."""
+        holds the trace of every stage (:mod:`qa.explain`); ``expect`` is the answer its verdict follows
+        (``expect_refusal``: the releases don't say, so an answer is the fault).
+        Without them nothing more is computed. With ``record`` (the web API and page: what people ask, not
+        the CLI, evaluations or the warm-up), a refusal goes to the refusal log when one is set."""
         k = k or self.settings.top_k
+        explain = explain or bool(expect) or expect_refusal
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
-        asked = rewrite(question, history, self.release_title) if history else None
+        rewritten = self.rewriter.resolve(question, history, self.release_title) if history else None
+        asked = rewritten.question if rewritten else None
         records: list[RetrievalRecord] | None = [] if explain else None
-        prefer = history[-1].answer_release_ids if asked and leans_on(question) else ()
+        prefer = history[-1].answer_release_ids if rewritten and rewritten.leans_on_last else ()
         passages = self.retriever.search(asked or question, k, filters, timings=timings, records=records,
                                          prefer=prefer)
         decision = None
@@ -86,8 +90,8 @@ class Service:
             t1 = time.perf_counter()
             fell_back = decision is None and isinstance(self.answerer, ReadingAnswerer)
             answerer = self.answerer.fallback if fell_back else self.answerer
-            answer.explain = trace(asked or question, answer, passages, records[0], self.snapshots.get().store,
-                                   answerer, max(self.retriever.candidates, k), decision, expect)
+            answer.explain = trace(asked or question, answer, passages, records[0], records[0].store,
+                                   answerer, max(self.retriever.candidates, k), decision, expect, expect_refusal)
             timings["explain"] = (time.perf_counter() - t1) * 1000
         answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - t0) * 1000}
         if record and answer.abstained and self.recorder is not None:

@@ -173,7 +173,8 @@ class Store:
         """How many chunks hold each word (as FTS5 stems it): 0 means nowhere in the index."""
         out = {}
         for w in words:
-            query = fts_query(w)
+            tokens = re.findall(r"\w+", w.lower())
+            query = '"' + " ".join(tokens) + '"' if tokens else ""  # a phrase: "covid-19" is covid next to 19
             out[w] = int(self._all("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (query,))[0][0]) \
                 if query else 0
         return out

@@ -86,4 +86,5 @@ class Trace(BaseModel):
     words: list[WordTrace]
     answerer: AnswererTrace
     expect: str | None = Field(None, description="the answer the verdict followed, when given")
+    expect_refusal: bool = Field(False, description="the verdict was told the releases don't say")
     verdict: Verdict

@@ -30,6 +30,16 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "How many burglaries were reported in Workington?"),
     ("How much did the force spend on overtime in 2019?", None, "And in 2021?",
      "How much did the force spend on overtime in 2021?"),
+    # like for like: a year for a year (or added), a "for …" phrase for a "for …" phrase, a place for a place
+    ("How many burglaries happened in Leeds?", None, "What about 2019?", "How many burglaries happened in Leeds in 2019?"),
+    ("How many arrests for burglary were made in Watford?", None, "how about for rape offences?",
+     "How many arrests for rape offences were made in Watford?"),
+    ("How many arrests were made in Watford?", None, "and at Stevenage?", "How many arrests were made at Stevenage?"),
+    # a pronoun with no named subject still finds its place or person
+    ("How many arrests were made in Watford?", None, "What happened there?", "What happened in Watford?"),
+    ("Who is the chief constable?", "Jo Farrell", "What did she say?", "What did Jo Farrell say?"),
+    # nothing left but the opener: the last question again
+    ("Who is the chief constable of Durham?", None, "and?", "Who is the chief constable of Durham?"),
     # nothing of its own: the last subject added
     ("What is Operation Sceptre?", None, "Any figures on knife crime?", "Any figures on knife crime (Operation Sceptre)?"),
     # "it" cannot be a person or a role: the pronoun stays, the last question is added for context
@@ -54,6 +64,16 @@ def test_the_last_turns_release_title_stands_in_when_its_question_named_nothing(
 ])
 def test_a_new_question_with_its_own_subject_is_not_rewritten(followup):
     assert rewrite(followup, turn("When did Operation Encompass start in Cumbria?")) is None
+
+
+def test_only_a_follow_up_that_names_nothing_of_its_own_leans_on_the_last_releases():
+    from qa.conversation import resolve
+
+    last = turn("How many arrests did Operation Sceptre make in Watford?")
+    assert resolve("Who runs it?", last).leans_on_last
+    assert resolve("Why?", last).leans_on_last
+    assert not resolve("And in 2019?", last).leans_on_last  # a substitution may be about other releases
+    assert not resolve("What about Stevenage?", last).leans_on_last
 
 
 def test_without_history_nothing_changes():

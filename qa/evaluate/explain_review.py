@@ -4,7 +4,7 @@ Every sample question is asked as a user would; each one it gets wrong (an answe
 question whose answer lacks the gold, or an unanswerable one that was answered) is asked
 again with ``explain``. An answerable one is explained with ``expect`` = its first gold
 string, so the verdict names the first stage that lost the right answer; an unanswerable
-one without, so the verdict names what let the non-answer through. The report lists them
+one with ``expect_refusal``, so the verdict names what let the non-answer through. The report lists them
 with their part (tune/test) for a person to check each verdict against the trace.
 """
 
@@ -20,12 +20,12 @@ from qa.evaluate.sample import Question
 def review(service, questions: Sequence[Question], progress: Callable[[int], None] | None = None) -> list[dict]:
     rows = []
     for q in questions:
-        answer = service.ask(q.question, record=False)
+        answer = service.ask(q.question)
         wrong = (answer.abstained or not contains_gold(answer.answer, q.answers)) if q.answerable \
             else not answer.abstained
         if wrong:
-            traced = service.ask(q.question, record=False, explain=True,
-                                 expect=q.answers[0] if q.answerable and q.answers else None)
+            traced = service.ask(q.question, explain=True, expect=q.answers[0] if q.answerable and q.answers else None,
+                                 expect_refusal=not q.answerable)
             outcome = ("refused" if answer.abstained else "wrong answer") if q.answerable else "answered, not refused"
             rows.append({"id": q.id, "part": q.part, "question": q.question, "outcome": outcome,
                          "gold": q.answers[0] if q.answers else None, "answer": answer.answer,

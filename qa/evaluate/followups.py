@@ -57,11 +57,11 @@ def run(service, conversations: Sequence[Conversation], progress: Callable[[int]
     per style."""
     rows = []
     for c in conversations:
-        first = service.ask(c.first, record=False)
+        first = service.ask(c.first)
         history = [Turn(question=c.first, answer_release_ids=[x.release_id for x in first.citations],
                         answer=first.short_answer.text if first.short_answer else None)]
-        with_history = service.ask(c.followup, record=False, history=history)
-        alone = service.ask(c.followup, record=False) if baseline else None
+        with_history = service.ask(c.followup, history=history)
+        alone = service.ask(c.followup) if baseline else None
         rows.append({"id": c.id, "part": c.part, "style": c.style, "followup": c.followup,
                      "rewritten": with_history.rewritten, **_scores(c, with_history, "with_history"),
                      **(_scores(c, alone, "without_history") if alone else {})})

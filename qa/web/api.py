@@ -72,9 +72,12 @@ class AskRequest(BaseModel):
                                 description="the conversation's earlier turns, oldest first: a follow-up is made "
                                             "stand-alone from the last one (the answer's `rewritten`)")
     explain: StrictBool = Field(False, description="add the trace of every stage (`explain`) and its verdict")
-    expect: str | None = Field(None, min_length=1, max_length=300,
+    expect: str | None = Field(None, min_length=1, max_length=300, pattern=r"\S",
                                description="the answer you know is right: the trace's verdict names the first "
                                            "stage that lost it (implies explain)")
+    expect_refusal: StrictBool = Field(False, description="you know the releases don't say: the verdict names what "
+                                                          "let an answer through (implies explain; with expect, expect wins: the trace's "
+                                                          "expect_refusal says which was followed)")
 
 
 class SearchResponse(BaseModel):
@@ -134,9 +137,10 @@ def to_filters(since: date | None, until: date | None, source: str | None) -> Fi
 @router.post("/ask", response_model=Answer, summary="Answer a question, citing the passages that say so")
 def ask(body: AskRequest, service: ServiceDep) -> Answer:
     filters = body.filters.to_filters() if body.filters else None
-    return service.ask(body.question, k=body.k, filters=filters, explain=body.explain or bool(body.expect),
-                       expect=body.expect,
-                       history=body.history)
+    return service.ask(body.question, k=body.k, filters=filters,
+                       explain=body.explain or bool(body.expect) or body.expect_refusal,
+                       expect=body.expect, expect_refusal=body.expect_refusal and not body.expect,
+                       history=body.history, record=True)
 
 
 @router.get("/search", response_model=SearchResponse, summary="The passages that best match a question")

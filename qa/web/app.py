@@ -103,7 +103,7 @@ def _warm_up(service: Service) -> None:
     """Open the index, load the models and open the refusal log now rather than on the first question."""
     try:
         service.recorder  # a bad log file is reported at start-up, not on the first refusal
-        service.ask("warm up", k=1, record=False)  # not a question anyone asked: never in the refusal log
+        service.ask("warm up", k=1)  # not a question anyone asked: never in the refusal log (record is off)
     except QaError as exc:
         log.warning("%s", exc)
     except Exception:  # a warm-up failure must not stop the server; the first request will say what is wrong

@@ -60,10 +60,12 @@ def home(request: Request, service: ServiceDep, snapshot: SnapshotDep, q: Text =
         except ValueError as exc:
             context["error"], status = str(exc), 422
         else:
-            history = [Turn(question=prev[:1000], answer_release_ids=[i for i in (prev_ids or "").split(",") if i][:20],
-                            answer=(prev_answer or None) and prev_answer[:1000])] if prev and prev.strip() else []
+            ids = [i.strip()[:300] for i in (prev_ids or "").split(",") if i.strip()][:20]
+            history = [Turn(question=prev.strip()[:2000], answer_release_ids=ids,
+                            answer=prev_answer.strip()[:1000] if prev_answer and prev_answer.strip() else None)
+                       ] if prev and prev.strip() else []
             context["answer"] = service.ask(q, k=service.settings.top_k, filters=filters or None,
-                                            explain=explain == "1", history=history)
+                                            explain=explain == "1", history=history, record=True)
             context["explain_url"] = f"{request.url.path}?{request.url.include_query_params(explain='1').query}#why"
     return render(request, "home.html", context, status)
 
