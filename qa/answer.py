@@ -24,6 +24,8 @@ class Citation(BaseModel):
     release_id: str
     title: str
     published: str | None = None
+    date_source: str | None = Field(None, description="how the date was found: metadata, dateline (a date in the "
+                                                      "release's opening) or weekday (a weekday and day in its text)")
     url: str | None = None
     source: str
     text: str = Field(description="the passage text")

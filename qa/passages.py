@@ -36,6 +36,7 @@ class Passage(BaseModel):
     release_id: str
     title: str
     published: str | None = None
+    date_source: str | None = Field(None, description="how the date was found: metadata, dateline or weekday")
     url: str | None = None
     source: str
     area: str | None = None
@@ -237,5 +238,6 @@ class Retriever:
 
 def _passage(row, scores: dict[str, float]) -> Passage:
     return Passage(chunk_id=row["id"], release_id=row["release_id"], title=row["title"], published=row["published"],
+                   date_source=row["date_source"],
                    url=row["url"], source=row["source"], area=row["area"], text=row["text"], start=row["start"],
                    end=row["end"], score=scores["rrf"], scores=dict(scores))

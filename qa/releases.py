@@ -31,6 +31,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 from qa import pages
+from qa.dates import find_date
 from qa.errors import SkipFile
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".json", ".jsonl", ""}
@@ -54,6 +55,7 @@ class Release:
     published: str | None = None  # ISO date, when known
     url: str | None = None
     area: str | None = None
+    date_source: str | None = None  # how ``published`` was found: metadata, dateline or weekday (qa.dates)
 
     @property
     def body_hash(self) -> str:
@@ -281,8 +283,11 @@ def load_corpus(paths: Iterable[Path], corpus_root: Path) -> LoadReport:
             base, n = rid, 2
             while rid in ids:
                 rid, n = f"{base}-{n}", n + 1
-            release = Release(id=rid, title=title, body=draft.body, source=rel, published=draft.published,
-                              url=draft.url, area=draft.area)
+            published, how = draft.published, "metadata" if draft.published else None
+            if published is None and (found := find_date(draft.body)):
+                published, how = found.iso, found.source
+            release = Release(id=rid, title=title, body=draft.body, source=rel, published=published,
+                              url=draft.url, area=draft.area, date_source=how)
             if release.body_hash in bodies:
                 report.duplicates.append((rel, bodies[release.body_hash]))
                 continue

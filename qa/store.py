@@ -12,6 +12,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,7 @@ from qa.releases import Release
 SCHEMA = """
 CREATE TABLE releases (
     id TEXT PRIMARY KEY, title TEXT NOT NULL, published TEXT, url TEXT, area TEXT,
-    source TEXT NOT NULL, body TEXT NOT NULL, body_hash TEXT NOT NULL
+    source TEXT NOT NULL, body TEXT NOT NULL, body_hash TEXT NOT NULL, date_source TEXT
 );
 CREATE TABLE chunks (
     id INTEGER PRIMARY KEY, release_id TEXT NOT NULL REFERENCES releases(id), seq INTEGER NOT NULL,
@@ -99,6 +100,12 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    @cached_property
+    def _date_source(self) -> str:
+        """The releases' date_source column, or NULL in a snapshot built before it existed (still readable)."""
+        columns = {r[1] for r in self._all("PRAGMA table_info(releases)")}
+        return "r.date_source" if "date_source" in columns else "NULL"
+
     def _all(self, sql: str, args: Sequence = ()) -> list[sqlite3.Row]:
         with self.lock:
             return self.db.execute(sql, args).fetchall()
@@ -108,8 +115,9 @@ class Store:
     def add(self, releases: Iterable[Release], chunks: Iterable[Chunk]) -> None:
         with self.db:
             self.db.executemany(
-                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(r.id, r.title, r.published, r.url, r.area, r.source, r.body, r.body_hash) for r in releases])
+                "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(r.id, r.title, r.published, r.url, r.area, r.source, r.body, r.body_hash, r.date_source)
+                 for r in releases])
             self.db.executemany(
                 'INSERT INTO chunks (id, release_id, seq, start, "end", title, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
                 [(i, c.release_id, c.seq, c.start, c.end, c.title, c.text) for i, c in enumerate(chunks)])
@@ -139,7 +147,7 @@ class Store:
         marks = ",".join("?" * len(ids))
         rows = self._all(
             f'SELECT c.id, c.release_id, c.seq, c.start, c."end", c.text, r.title, r.published, r.url, '
-            f"r.source, r.area FROM chunks c JOIN releases r ON r.id = c.release_id WHERE c.id IN ({marks})",
+            f"r.source, r.area, {self._date_source} AS date_source FROM chunks c JOIN releases r ON r.id = c.release_id WHERE c.id IN ({marks})",
             [int(i) for i in ids])
         return {int(r["id"]): r for r in rows}
 
@@ -205,4 +213,5 @@ def squash(text: str) -> str:
 
 def _release(row: sqlite3.Row) -> Release:
     return Release(id=row["id"], title=row["title"], body=row["body"], source=row["source"],
-                   published=row["published"], url=row["url"], area=row["area"])
+                   published=row["published"], url=row["url"], area=row["area"],
+                   date_source=row["date_source"] if "date_source" in row.keys() else None)

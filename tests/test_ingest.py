@@ -222,8 +222,13 @@ def test_cli_ingest_stats_and_search(qa_env):
     assert {"text", "title", "start", "end", "source", "score", "scores", "url", "published"} <= set(top)
 
     result = runner.invoke(app, ["search", "Home Affairs", "--since", "2019-01-01", "--json"])
-    assert {r["release_id"] for r in json.loads(result.stdout)["results"]} == {JPS}  # the only dated one
+    assert {r["release_id"] for r in json.loads(result.stdout)["results"]} == {JPS}  # the only one dated 2019
     result = runner.invoke(app, ["search", "Home Affairs", "--until", "2019-06-12", "--json"])
+    dated_2017 = {r["release_id"] for r in json.loads(result.stdout)["results"]}  # dated from their text
+    assert dated_2017 == {"herts-pcc-news-page-commissioner-supports-herts-anti-slavery",
+                          "herts-pcc-news-page-new-herts-hate-crime-strategy"}
+    assert {r["date_source"] for r in json.loads(result.stdout)["results"]} == {"weekday"}
+    result = runner.invoke(app, ["search", "Home Affairs", "--until", "2017-01-01", "--json"])
     assert result.exit_code == 0 and json.loads(result.stdout)["results"] == []
     result = runner.invoke(app, ["search", "arrests", "--source", "herts-jps", "--json"])
     assert {r["release_id"] for r in json.loads(result.stdout)["results"]} == {JPS}

@@ -157,7 +157,8 @@ class ExtractiveAnswerer:
 
 def citation(n: int, p: Passage, start: int, end: int) -> Citation:
     """Citation ``n`` for passage ``p``; ``start``/``end`` are offsets in the passage text."""
-    return Citation(n=n, release_id=p.release_id, title=p.title, published=p.published, url=p.url, source=p.source,
+    return Citation(n=n, release_id=p.release_id, title=p.title, published=p.published, date_source=p.date_source,
+                    url=p.url, source=p.source,
                     text=p.text, start=p.start + start, end=p.start + end, passage_start=p.start,
                     passage_end=p.end, score=p.score)
 

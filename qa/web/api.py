@@ -90,6 +90,7 @@ class ReleaseSummary(BaseModel):
     id: str
     title: str
     published: str | None = None
+    date_source: str | None = Field(None, description="how the date was found: metadata, dateline or weekday")
     url: str | None = None
     area: str | None = None
     source: str
@@ -161,8 +162,9 @@ def releases(snapshot: SnapshotDep, offset: Annotated[int, Query(ge=0, le=10**9)
     total, _ = snapshot.store.counts()
     rows = snapshot.store.releases(offset, limit)
     return ReleasePage(total=total, offset=offset, limit=limit,
-                       releases=[ReleaseSummary(id=r.id, title=r.title, published=r.published, url=r.url,
-                                                area=r.area, source=r.source) for r in rows])
+                       releases=[ReleaseSummary(id=r.id, title=r.title, published=r.published,
+                                                date_source=r.date_source, url=r.url, area=r.area, source=r.source)
+                                 for r in rows])
 
 
 @router.get("/releases/{release_id}", response_model=ReleaseDetail, responses={404: _err("no such release")},
@@ -171,7 +173,8 @@ def release(release_id: Annotated[str, Path(min_length=1, max_length=300)], snap
     r = snapshot.store.release(release_id)
     if r is None:
         raise HTTPException(404, f"no release has the id {release_id!r}: GET /api/releases lists the ids")
-    return ReleaseDetail(id=r.id, title=r.title, published=r.published, url=r.url, area=r.area, source=r.source,
+    return ReleaseDetail(id=r.id, title=r.title, published=r.published, date_source=r.date_source, url=r.url,
+                         area=r.area, source=r.source,
                          body=r.body)
 
 
