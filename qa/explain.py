@@ -77,9 +77,9 @@ def retrieval_trace(record: RetrievalRecord, store, passages: list[Passage], dep
                           fused=fused, depth=depth, read=len(passages))
 
 
-def word_traces(question: str, passages: list[Passage], store) -> list[WordTrace]:
+def word_traces(question: str, passages: list[Passage], store, filters=None) -> list[WordTrace]:
     words = list(dict.fromkeys(re.sub(r"['’]s$", "", w.lower()) for w in content_words(question)))
-    counts = store.term_counts(words)
+    counts = store.term_counts(words, filters)
     out = []
     for w in words:
         stem = spans.stem(w)
@@ -137,7 +137,7 @@ def sentence_trace(answerer: ExtractiveAnswerer, question: str, passages: list[P
 
 # -- the verdict --------------------------------------------------------------------------------------------
 def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], trace: AnswererTrace,
-            store) -> Verdict:
+            store, filters=None) -> Verdict:
     """The stage that decided, without knowing the right answer."""
     absent = [w.word for w in words if w.chunks_in_index == 0 and w.word not in FRAME_WORDS]
     unread = [w.word for w in words if w.chunks_in_index and not w.passages and w.word not in FRAME_WORDS]
@@ -153,11 +153,12 @@ def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], t
                 return Verdict(stage="question", text=f"question: the analysis took “{joined}” as one name; no release "
                                                       f"says it so, but each of its words is in the passages read")
             if absent:
+                scope = "the releases the filters allow" if filters else "the releases"
                 return Verdict(stage="corpus", text=f"corpus: {_quote(absent)} {_verb(absent, 'appears', 'appear')} "
-                                                    f"nowhere in the releases; "
+                                                    f"nowhere in {scope}; "
                                                     f"the refusal is right unless they use other words for it")
             if unread:
-                where = _first_release_with(store, unread[0])
+                where = _first_release_with(store, unread[0], filters)
                 return Verdict(stage="retrieval", text=f"retrieval: {_quote(unread)} {_are(unread)} in the index{where} but in "
                                                        f"none of the {retrieval.read} passages read")
             return Verdict(stage="checks", text=f"checks: {trace.note or 'no passage names what the question asks about'}")
@@ -209,9 +210,10 @@ def expect_verdict(expect: str, answer: Answer, record: RetrievalRecord, depth: 
                                                   f"in the passages read")
         why = trace.note or "no passage names the question's things"
         return Verdict(stage="checks", text=f"checks: refused before reading, as {why}")
-    holding = store.releases_containing(expect)
+    holding = store.releases_containing(expect, filters=record.filters)
     if not holding:
-        return Verdict(stage="corpus", text=f"corpus: no release says “{expect}” (in these words)")
+        scope = "no release the filters allow" if record.filters else "no release"
+        return Verdict(stage="corpus", text=f"corpus: {scope} says “{expect}” (in these words)")
     read = [n for n, p in enumerate(passages, 1) if _holds(want, p.text)]
     if not read:
         rows = store.chunks([cid for cid, _ in record.fused])
@@ -270,7 +272,7 @@ def explain(question: str, answer: Answer, passages: list[Passage], record: Retr
             depth: int, decision=None, expect: str | None = None, expect_refusal: bool = False) -> Trace:
     analysis = decision.analysis if decision is not None else analyze(question)
     retrieval = retrieval_trace(record, store, passages, depth)
-    words = word_traces(question, passages, store)
+    words = word_traces(question, passages, store, record.filters)
     if decision is not None:
         trace = reader_trace(answerer, decision, passages)
     elif isinstance(answerer, ExtractiveAnswerer):
@@ -283,7 +285,7 @@ def explain(question: str, answer: Answer, passages: list[Passage], record: Retr
     elif expect_refusal:
         v = refusal_verdict(answer, words, trace)
     else:
-        v = verdict(answer, retrieval, words, trace, store)
+        v = verdict(answer, retrieval, words, trace, store, record.filters)
     trace.candidates = trace.candidates[:SHOWN]
     return Trace(question=question_trace(analysis), retrieval=retrieval, words=words, answerer=trace, expect=expect,
                  expect_refusal=expect_refusal, verdict=v)
@@ -308,8 +310,8 @@ def _holds(want: str, text: str) -> bool:
     return bool(want) and re.search(rf"(?<!\w){re.escape(want)}(?!\w)", squash(text)) is not None
 
 
-def _first_release_with(store, word: str) -> str:
-    rid = next(iter(store.releases_containing(word)), None)
+def _first_release_with(store, word: str, filters=None) -> str:
+    rid = next(iter(store.releases_containing(word, filters=filters)), None)
     return f" (e.g. release {rid})" if rid else ""
 
 

@@ -56,6 +56,7 @@ class RetrievalRecord:
     bm25: list[tuple[int, float]]
     fused: list[tuple[int, dict[str, float]]]
     store: Store  # the snapshot's store these chunk ids belong to (a reload may publish another)
+    filters: Filters | None = None  # the filters retrieval ran under
 
 
 class Reranker(Protocol):
@@ -218,7 +219,7 @@ class Retriever:
                 order = sorted(fused, key=lambda c: -fused[c]["rrf"])
             results.append((order, fused))
             if records is not None:
-                records.append(RetrievalRecord(dense, sparse, [(c, fused[c]) for c in order], snap.store))
+                records.append(RetrievalRecord(dense, sparse, [(c, fused[c]) for c in order], snap.store, filters))
         if timings is not None:
             timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()

@@ -177,25 +177,30 @@ class Store:
         return [(int(r[0]), float(r[1])) for r in rows]
 
 
-    def term_counts(self, words: Sequence[str]) -> dict[str, int]:
-        """How many chunks hold each word (as FTS5 stems it): 0 means nowhere in the index."""
+    def term_counts(self, words: Sequence[str], filters: Filters | None = None) -> dict[str, int]:
+        """How many chunks (of the releases ``filters`` allow) hold each word, as FTS5 stems it: 0 means
+        nowhere."""
+        where, args = filters.where() if filters else ("1", [])
         out = {}
         for w in words:
             tokens = re.findall(r"\w+", w.lower())
             query = '"' + " ".join(tokens) + '"' if tokens else ""  # a phrase: "covid-19" is covid next to 19
-            out[w] = int(self._all("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH ?", (query,))[0][0]) \
-                if query else 0
+            out[w] = int(self._all("SELECT count(*) FROM chunks_fts f JOIN chunks c ON c.id = f.rowid JOIN releases r "
+                                   f"ON r.id = c.release_id WHERE chunks_fts MATCH ? AND {where}",
+                                   [query, *args])[0][0]) if query else 0
         return out
 
-    def releases_containing(self, text: str, limit: int = 50) -> list[str]:
-        """Ids of releases whose body or title holds ``text`` (case, spaces and commas aside): FTS5 finds those
-        with all its words, then the text itself is looked for."""
+    def releases_containing(self, text: str, limit: int = 50, filters: Filters | None = None) -> list[str]:
+        """Ids of releases (those ``filters`` allow) whose body or title holds ``text`` (case, spaces and commas
+        aside): FTS5 finds those with all its words, then the text itself is looked for."""
         words = [w for w in re.findall(r"\w+", text.lower())]
         if not words:
             return []
         query = " AND ".join(f'"{w}"' for w in dict.fromkeys(words))
+        where, args = filters.where() if filters else ("1", [])
         rows = self._all("SELECT DISTINCT c.release_id FROM chunks_fts f JOIN chunks c ON c.id = f.rowid "
-                         "WHERE chunks_fts MATCH ? LIMIT 1000", (query,))
+                         f"JOIN releases r ON r.id = c.release_id WHERE chunks_fts MATCH ? AND {where} LIMIT 1000",
+                         [query, *args])
         want = squash(text)
         out = []
         for r in rows:

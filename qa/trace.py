@@ -46,7 +46,8 @@ class RetrievalTrace(BaseModel):
 class WordTrace(BaseModel):
     word: str
     passages: list[int] = Field(description="the [n] of each read passage holding the word")
-    chunks_in_index: int = Field(description="chunks of the whole index holding it (0: nowhere in the releases)")
+    chunks_in_index: int = Field(description="chunks of the index holding it, within the request's filters (0: "
+                                             "nowhere in those releases)")
 
 
 class Check(BaseModel):

@@ -190,3 +190,14 @@ def test_a_name_whose_words_are_all_read_but_not_together_is_a_question_verdict(
     if answer.reason != "no_evidence":
         pytest.skip(f"the analysis did not take “Hotspot Watford” as a name here ({answer.reason})")
     assert answer.explain.verdict.stage == "question" and "Hotspot Watford" in answer.explain.verdict.text
+
+
+def test_the_verdict_looks_only_where_the_filters_let_retrieval_look(service):
+    from qa.store import Filters
+
+    reading(service, {"2,000": 9.0}, model=always(0.9))
+    only_jps = Filters(source="herts-jps")
+    answer = service.ask(Q, k=5, filters=only_jps, expect="157")  # "157" is in the Hotspot release only
+    assert answer.explain.verdict.stage == "corpus" and "filters allow" in answer.explain.verdict.text
+    words = {w.word: w.chunks_in_index for w in answer.explain.words}
+    assert words["hotspot"] < {w.word: w.chunks_in_index for w in service.ask(Q, explain=True).explain.words}["hotspot"]
