@@ -132,7 +132,6 @@ def ask(
 
     if expect and expect_refusal:
         _fail(QaError("give --expect TEXT or --expect-refusal, not both"))
-    explain = explain or bool(expect) or expect_refusal
     service = _service()
     try:
         history = []

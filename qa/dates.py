@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+import dateparser
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -49,14 +51,24 @@ class Dated:
     evidence: str  # the words it was read from, and why that year
 
 
+def iso_date(value: object) -> str | None:
+    """A date in any common written form as ISO ``YYYY-MM-DD``, or None."""
+    if value is None or value == "":
+        return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()[:10]
+    parsed = dateparser.parse(str(value), settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"})
+    return parsed.date().isoformat() if parsed else None
+
+
 def find_date(body: str, today: date | None = None) -> Dated | None:
     """The release's date from its own words, or None (see the module docstring for the rules)."""
     today = today or date.today()
     opening = FULL_DATE.search(body[:OPENING])
     if opening:
-        found = _full(opening)
-        if found and found <= today:
-            return Dated(found.isoformat(), "dateline", opening.group(0))
+        found = iso_date(opening.group(0))
+        if found and date.fromisoformat(found) <= today:
+            return Dated(found, "dateline", opening.group(0))
     m = WEEKDAY_DATE.search(body)
     if not m:
         return None
@@ -78,14 +90,4 @@ def _weekday(year: int, month: int, day: int) -> int | None:
     try:
         return date(year, month, day).weekday()
     except ValueError:  # 30 February
-        return None
-
-
-def _full(m: re.Match) -> date | None:
-    try:
-        if m.group("y"):
-            return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-        month = MONTHS.index((m.group("month") or m.group("month2")).lower()) + 1
-        return date(int(m.group("year") or m.group("year2")), month, int(m.group("day") or m.group("day2")))
-    except ValueError:
         return None

@@ -210,24 +210,25 @@ class Retriever:
                     entry["rrf"] += 1.0 / (self.rrf_k + rank + 1)
             order = sorted(fused, key=lambda c: -fused[c]["rrf"])
             preferred = set(prefer[n]) if n < len(prefer) else set()
+            rows = None
             if preferred:
-                rows = snap.store.chunks(order)
+                rows = snap.store.chunks(order)  # kept: the passages below are read from them
                 mine = [c for c in order if c in rows and rows[c]["release_id"] in preferred]
                 for rank, cid in enumerate(mine):
                     fused[cid]["prior"] = 1.0 / (self.rrf_k + rank + 1)
                     fused[cid]["rrf"] += fused[cid]["prior"]
                 order = sorted(fused, key=lambda c: -fused[c]["rrf"])
-            results.append((order, fused))
+            results.append((order, fused, rows))
             if records is not None:
                 records.append(RetrievalRecord(dense, sparse, [(c, fused[c]) for c in order], snap.store, filters))
         if timings is not None:
             timings["retrieve"] = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
         out = []
-        for q, (order, fused) in zip(questions, results):
+        for q, (order, fused, known) in zip(questions, results):
             depth_rerank = k * 4 if (rerank and self.reranker) else k
             top = order[:depth_rerank]
-            rows = snap.store.chunks(top)
+            rows = known if known is not None else snap.store.chunks(top)
             passages = [_passage(rows[c], fused[c]) for c in top if c in rows]
             if rerank and self.reranker:
                 passages = self.reranker.rerank(q, passages)

@@ -25,13 +25,12 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import dateparser
 import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 
 from qa import pages
-from qa.dates import find_date
+from qa.dates import find_date, iso_date
 from qa.errors import SkipFile
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".html", ".htm", ".json", ".jsonl", ""}
@@ -83,16 +82,6 @@ class _Draft:
 def slug(text: str, limit: int = 60) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     return s[:limit].strip("-") or "release"
-
-
-def iso_date(value: object) -> str | None:
-    """A date in any common written form as ISO ``YYYY-MM-DD``, or None."""
-    if value is None or value == "":
-        return None
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    parsed = dateparser.parse(str(value), settings={"DATE_ORDER": "DMY", "PREFER_DAY_OF_MONTH": "first"})
-    return parsed.date().isoformat() if parsed else None
 
 
 def decode(raw: bytes) -> str:

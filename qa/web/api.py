@@ -139,7 +139,7 @@ def to_filters(since: date | None, until: date | None, source: str | None) -> Fi
 def ask(body: AskRequest, service: ServiceDep) -> Answer:
     filters = body.filters.to_filters() if body.filters else None
     return service.ask(body.question, k=body.k, filters=filters,
-                       explain=body.explain or bool(body.expect) or body.expect_refusal,
+                       explain=body.explain,
                        expect=body.expect, expect_refusal=body.expect_refusal and not body.expect,
                        history=body.history, record=True)
 
