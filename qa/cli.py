@@ -1,4 +1,4 @@
-"""The ``qa`` command: ingest, search, ask, stats, serve, eval, bench."""
+"""The ``qa`` command: ingest, sources, sync, search, ask, stats, serve, eval, bench."""
 
 from __future__ import annotations
 
@@ -38,28 +38,87 @@ def _service():
 
 @app.command()
 def ingest(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="files or folders (default: the corpus folder)")] = None,
+    targets: Annotated[Optional[list[str]], typer.Argument(
+        metavar="[PATH|URL]...", help="files or folders (default: the corpus folder), and web pages to crawl: a news "
+                                      "listing, a sitemap, an RSS/Atom feed or one release page")] = None,
     if_stale: Annotated[bool, typer.Option("--if-stale", help="do nothing when the index matches the corpus")] = False,
+    scope: Annotated[Optional[str], typer.Option(help="crawl only URLs under this prefix (default: the start URL's "
+                                                      "host and folder)")] = None,
+    prune: Annotated[bool, typer.Option("--prune", help="remove crawled releases the site no longer has")] = False,
 ) -> None:
-    """Read releases, chunk, embed and publish a new index snapshot. Exit code 1 if any file was skipped."""
+    """Read releases, chunk, embed and publish a new index snapshot. Exit code 1 if any file or page was skipped."""
     from qa.ingest import ingest as run_ingest, is_stale
 
     settings = get_settings()
+    urls = [t for t in targets or [] if t.lower().startswith(("http://", "https://"))]
+    paths = [Path(t).resolve() for t in targets or [] if t not in urls]
     try:
-        if if_stale and not paths and not is_stale(settings):
+        if if_stale and not targets and not is_stale(settings):
             console.print(f"index in {settings.index_dir} is up to date with {settings.corpus_dir}")
             return
         service = _service()
-        with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as bar:
-            task = bar.add_task("embed", total=None)
+        with _embedding_bar() as progress:
+            if urls:
+                from qa.sources import crawl_and_ingest
 
-            def progress(n: int) -> None:
-                bar.update(task, advance=n)
-
-            report = run_ingest(settings, service.embedder, [p.resolve() for p in paths or []] or None, progress)
+                result = crawl_and_ingest(settings, service.embedder, [(u, scope) for u in urls], paths, prune,
+                                          progress=_crawl_progress, embed_progress=progress)
+                failed = _print_crawls(result.crawls)
+                report = result.ingest
+            else:
+                failed = False
+                report = run_ingest(settings, service.embedder, paths or None, progress)
     except QaError as exc:
         _fail(exc)
+    if report is None:
+        out.print("nothing crawled, nothing ingested; the index is as it was")
+        raise typer.Exit(1)
+    _print_ingest(report, settings)
+    if report.skipped or failed:
+        raise typer.Exit(1)
+
+
+def _embedding_bar():
+    from contextlib import contextmanager
+
+    @contextmanager
+    def bar():
+        with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=console, transient=True) as progress_bar:
+            task = progress_bar.add_task("embed", total=None)
+            yield lambda n: progress_bar.update(task, advance=n)
+
+    return bar()
+
+
+def _crawl_progress(url: str) -> None:
+    if console.is_terminal:
+        console.print(f"[dim]fetching {url}[/dim]", highlight=False, soft_wrap=True)
+
+
+def _print_crawls(crawls) -> bool:
+    """One block per crawl; True when any page failed."""
+    failed = False
+    for report in crawls:
+        out.print(f"crawled {len(report.releases)} release page(s): {len(report.new)} new, {len(report.changed)} "
+                  f"changed, {report.unchanged} unchanged; {len(report.not_releases)} other page(s) not kept; "
+                  f"{report.requests} requests, {report.downloads} downloaded, {report.not_modified} not modified "
+                  f"(304), {report.waited_s:.1f} s waiting for the rate limit", highlight=False, soft_wrap=True)
+        for url in report.forbidden:
+            out.print(f"  not fetched (robots.txt): {url}", highlight=False, soft_wrap=True)
+        for url, reason in report.failed:
+            out.print(f"  failed: {url}: {reason}", highlight=False, soft_wrap=True)
+        for url in report.gone:
+            out.print(f"  gone from the site (kept unless --prune): {url}", highlight=False, soft_wrap=True)
+        for url in report.pruned:
+            out.print(f"  pruned: {url}", highlight=False, soft_wrap=True)
+        if report.truncated:
+            out.print(f"  {report.truncated}", highlight=False)
+        failed = failed or bool(report.failed)
+    return failed
+
+
+def _print_ingest(report, settings) -> None:
     out.print(f"added {len(report.added)}, updated {len(report.updated)}, removed {len(report.removed)}, "
               f"unchanged {report.unchanged}, skipped {len(report.skipped)} file(s), "
               f"duplicates {len(report.duplicates)}")
@@ -72,7 +131,86 @@ def ingest(
         out.print(f"  duplicate: {file} (same text as {kept})", highlight=False, soft_wrap=True)
     out.print(f"{report.releases} releases, {report.chunks} chunks ({report.embedded} embedded) "
               f"in {report.seconds:.1f} s → {settings.index_dir}")
-    if report.skipped:
+
+
+sources_app = typer.Typer(no_args_is_help=True, help="Web sources that `qa sync` keeps current.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("add")
+def sources_add(
+    url: Annotated[str, typer.Argument(help="a news listing, sitemap, RSS/Atom feed or release page")],
+    scope: Annotated[Optional[str], typer.Option(help="crawl only URLs under this prefix")] = None,
+) -> None:
+    """Remember a source; `qa sync` crawls it (run `qa sync` now to index it)."""
+    from qa.sources import Sources
+
+    try:
+        sources = Sources.load(get_settings().web_dir)
+        source = sources.add(url, scope)
+        sources.save()
+    except QaError as exc:
+        _fail(exc)
+    out.print(f"source {source.url} kept in {sources.path}; run `qa sync` to crawl it", highlight=False)
+
+
+@sources_app.command("remove")
+def sources_remove(url: Annotated[str, typer.Argument(help="the source's URL, as `qa sources list` shows it")]) -> None:
+    """Forget a source (its releases stay indexed: a release is a public record)."""
+    from qa.sources import Sources
+
+    try:
+        sources = Sources.load(get_settings().web_dir)
+        if not sources.remove(url):
+            raise QaError(f"{url} is not a source; `qa sources list` shows them")
+        sources.save()
+    except QaError as exc:
+        _fail(exc)
+    out.print(f"removed {url}", highlight=False)
+
+
+@sources_app.command("list")
+def sources_list(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """Every source, with its last sync."""
+    from dataclasses import asdict
+
+    from rich.table import Table
+
+    from qa.sources import Sources
+
+    try:
+        sources = Sources.load(get_settings().web_dir)
+    except QaError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps([asdict(s) for s in sources.items], indent=2))
+        return
+    if not sources.items:
+        out.print("no sources yet: add one with `qa sources add URL`")
+        return
+    table = Table("source", "scope", "added", "last sync", "releases", "failed")
+    for s in sources.items:
+        table.add_row(s.url, s.scope or "", s.added_at, s.last_sync or "never", str(s.releases), str(s.failed))
+    out.print(table)
+
+
+@app.command()
+def sync(prune: Annotated[bool, typer.Option("--prune", help="remove crawled releases the site no longer has")]
+         = False) -> None:
+    """Crawl every source again and publish what changed (for cron or a systemd timer). Exit 1 if a page failed."""
+    from qa.sources import sync as run_sync
+
+    settings = get_settings()
+    try:
+        service = _service()
+        with _embedding_bar() as progress:
+            result = run_sync(settings, service.embedder, prune, progress=_crawl_progress, embed_progress=progress)
+    except QaError as exc:
+        _fail(exc)
+    failed = _print_crawls(result.crawls)
+    if result.ingest is not None:
+        _print_ingest(result.ingest, settings)
+    if failed or result.ingest is None or result.ingest.skipped:
         raise typer.Exit(1)
 
 

@@ -86,7 +86,7 @@ def ingest(settings: Settings, embedder: Embedder, paths: Sequence[Path] | None 
 
 
 def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], progress) -> IngestReport:
-    loaded = load_corpus(roots, settings.corpus_dir)
+    loaded = load_corpus(roots, settings.corpus_dir, settings.web_dir)
     report = IngestReport(skipped=loaded.skipped, duplicates=loaded.duplicates)
 
     previous: dict[str, tuple] = {}

@@ -54,7 +54,9 @@ class Release:
     published: str | None = None  # ISO date, when known
     url: str | None = None
     area: str | None = None
-    date_source: str | None = None  # how ``published`` was found: metadata, dateline or weekday (qa.dates)
+    # how ``published`` was found: metadata, sitemap or feed (a crawl's lastmod or entry date, see
+    # qa.crawler), dateline or weekday (qa.dates)
+    date_source: str | None = None
 
     @property
     def body_hash(self) -> str:
@@ -77,6 +79,10 @@ class _Draft:
     published: str | None = None
     url: str | None = None
     area: str | None = None
+    date_source: str | None = None  # when the file says how its date was found (a crawled release)
+
+
+DATE_SOURCES = frozenset({"metadata", "sitemap", "feed", "dateline", "weekday"})
 
 
 def slug(text: str, limit: int = 60) -> str:
@@ -185,6 +191,7 @@ def _read_front_matter(text: str) -> _Draft:
         published=iso_date(date),
         url=_str(meta.get("url")),
         area=_str(meta.get("area")) or pages.guess_area(body),
+        date_source=how if (how := _str(meta.get("date_source"))) in DATE_SOURCES else None,
     )
 
 
@@ -247,8 +254,11 @@ def _str(value: object) -> str | None:
     return str(value).strip() or None if value is not None else None
 
 
-def load_corpus(paths: Iterable[Path], corpus_root: Path) -> LoadReport:
-    """Read every file under ``paths``; bad files are skipped with their reason."""
+def load_corpus(paths: Iterable[Path], corpus_root: Path, web_dir: Path | None = None) -> LoadReport:
+    """Read every file under ``paths``; bad files are skipped with their reason.
+
+    A file under ``web_dir`` (a crawl's mirror, :mod:`qa.crawler`) takes its id from its page's URL path
+    (``news-2024-05-man-charged-after-burglary``), not from wherever that folder happens to lie."""
     report = LoadReport()
     ids: set[str] = set()
     bodies: dict[str, str] = {}
@@ -262,17 +272,19 @@ def load_corpus(paths: Iterable[Path], corpus_root: Path) -> LoadReport:
         except Exception as exc:  # a reader bug must not stop the other files
             report.skipped.append((rel, f"could not be parsed ({type(exc).__name__}: {exc})"))
             continue
-        stem = _id_stem(rel, 60)
+        crawled = web_dir is not None and _inside(path, web_dir)
+        named = path.stem if crawled else rel  # a crawled page's file is named by its URL path
+        stem = _web_id(named) if crawled else _id_stem(named, 60)
         for draft in drafts:
             if len(draft.body) > MAX_RELEASE_CHARS:  # a JSON record (other files are checked whole)
                 report.skipped.append((rel, f"release {draft.title or '(untitled)'!r}: {too_long(len(draft.body))}"))
                 continue
             title = draft.title or pages.derive_title(draft.body)
-            rid = stem if len(drafts) == 1 else f"{_id_stem(rel, 40)}-{slug(title, 40)}"
+            rid = stem if len(drafts) == 1 else f"{_id_stem(named, 40)}-{slug(title, 40)}"
             base, n = rid, 2
             while rid in ids:
                 rid, n = f"{base}-{n}", n + 1
-            published, how = draft.published, "metadata" if draft.published else None
+            published, how = draft.published, (draft.date_source or "metadata") if draft.published else None
             if published is None and (found := find_date(draft.body)):
                 published, how = found.iso, found.source
             release = Release(id=rid, title=title, body=draft.body, source=rel, published=published,
@@ -299,6 +311,18 @@ def real_path(path: Path) -> Path:
         return path.resolve()
     except (OSError, RuntimeError):
         return path.parent.resolve() / path.name
+
+
+def _web_id(name: str, limit: int = 60) -> str:
+    """The id of a crawled release: its URL path's slug, cut at a word boundary."""
+    name = slug(name, limit=len(name) + 1)
+    if len(name) > limit:
+        name = name[:limit].rsplit("-", 1)[0]
+    return name or "release"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return real_path(path).is_relative_to(root.resolve())
 
 
 def _relative(path: Path, root: Path) -> str:

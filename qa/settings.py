@@ -61,10 +61,29 @@ class Settings(BaseSettings):
     # Also keep each refused question's text (a privacy choice: off unless set on purpose).
     record_questions: bool = False
 
-    @field_validator("corpus_dir", "index_dir", "prompts_dir")
+    # Crawling (`qa ingest URL`, `qa sources`, `qa sync`; see qa.crawler and qa.fetch)
+    # Where crawled release pages are kept (one Markdown file per release, with the crawl state
+    # beside them); None: <index_dir>/web.
+    crawl_dir: Path | None = None
+    # At most this many requests per second to one host (robots.txt's Crawl-delay can only slow it).
+    crawl_rate: float = Field(1.0, gt=0)
+    # Named in the user agent so that a site's webmaster can reach whoever runs the crawl.
+    crawl_contact: str = ""
+    crawl_timeout_s: float = Field(20.0, gt=0)
+    crawl_max_bytes: int = Field(5_000_000, gt=0)
+    crawl_max_pages: int = Field(5_000, gt=0)
+    crawl_max_redirects: int = Field(5, ge=0)
+    crawl_retries: int = Field(2, ge=0)
+    crawl_backoff_s: float = Field(2.0, ge=0)
+
+    @field_validator("corpus_dir", "index_dir", "prompts_dir", "crawl_dir")
     @classmethod
-    def _from_project_root(cls, value: Path) -> Path:
-        return value if value.is_absolute() else PROJECT_ROOT / value
+    def _from_project_root(cls, value: Path | None) -> Path | None:
+        return value if value is None or value.is_absolute() else PROJECT_ROOT / value
+
+    @property
+    def web_dir(self) -> Path:
+        return self.crawl_dir or self.index_dir / "web"
 
 
 @lru_cache(maxsize=1)
