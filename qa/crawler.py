@@ -38,6 +38,7 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -87,6 +88,9 @@ class CrawlReport:
     not_modified: int = 0
     waited_s: float = 0.0
     seconds: float = 0.0
+    # where the time went: fetch (network and the server, rate-limit waits included), classify,
+    # extract (trafilatura), feeds (sitemaps and feeds), write (release files)
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class Scope:
@@ -174,7 +178,9 @@ def crawl(starts: Iterable[str], web_dir: Path, fetcher: Fetcher, scope: str | N
                 break
             done += 1
             host = host_folder(web_dir, url)
-            mirror = mirrors.setdefault(str(host), Mirror(host))
+            if str(host) not in mirrors:
+                mirrors[str(host)] = Mirror(host)
+            mirror = mirrors[str(host)]
             if host not in report.folders:
                 report.folders.append(host)
             if progress:
@@ -203,7 +209,8 @@ def _visit(url: str, hint: str | None, mirror: Mirror, fetcher: Fetcher, bounds:
            report: CrawlReport, reached: set[str], seen: set[str]) -> list[tuple[str, str | None]]:
     """Fetch one URL, keep it if it is a release; the links to follow from it."""
     try:
-        got = fetcher.get(url, mirror.validators, in_scope=lambda u: u in bounds)
+        with _timed(report, "fetch"):
+            got = fetcher.get(url, mirror.validators, in_scope=lambda u: u in bounds)
     except Forbidden:
         report.forbidden.append(url)
         return []
@@ -244,27 +251,41 @@ def _read(got: Fetched, hint: str | None, mirror: Mirror, report: CrawlReport,
     text = _decode(got)
     kind = _kind(got, text)
     if kind in ("sitemap", "feed"):
-        links = _sitemap_links(text, got.url) if kind == "sitemap" else _feed_links(got.body, got.url)
+        with _timed(report, "feeds"):
+            links = _sitemap_links(text, got.url) if kind == "sitemap" else _feed_links(got.body, got.url)
         if links is None:
             report.failed.append((got.url, f"not a readable {kind}"))
             return []
         mirror.pages[got.url] = PageState(kind=kind, links=[[u, h] for u, h in links], **common)
         return links
-    verdict = articles.classify(text)
+    with _timed(report, "classify"):
+        verdict = articles.classify(text)
     if not verdict.is_release:
         report.not_releases.append((got.url, verdict.why))
-        links = _page_links(text, got.url)
+        with _timed(report, "classify"):
+            links = _page_links(text, got.url)
         mirror.pages[got.url] = PageState(kind="page", links=[[u, None] for u in links], **common)
         return [(u, None) for u in links]
-    article = articles.read_article(text, got.url)
+    with _timed(report, "extract"):
+        article = articles.read_article(text, got.url)
     if article is None:
         report.not_releases.append((got.url, "no main text"))
         mirror.pages[got.url] = PageState(kind="page", **common)
         return []
     reached.add(got.url)
     report.releases.append(got.url)
-    _keep(article, got.url, hint, mirror, report, common)
+    with _timed(report, "write"):
+        _keep(article, got.url, hint, mirror, report, common)
     return []
+
+
+@contextmanager
+def _timed(report: CrawlReport, step: str):
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[step] = report.timings.get(step, 0.0) + time.perf_counter() - t0
 
 
 def _keep(article: articles.Article, url: str, hint: str | None, mirror: Mirror, report: CrawlReport,

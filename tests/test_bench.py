@@ -56,7 +56,7 @@ def tiny_config(tmp_path: Path, clients: tuple[int, ...] = ()) -> BenchConfig:
     return BenchConfig(out=tmp_path / "out", model="hash-64", eval_dir=write_eval(tmp_path / "eval"),
                        sizes=(300, 900), exact_index_max=500, quick=True, scifact_docs=None, squad_paragraphs=None,
                        queries=6, rerank_queries=2, ask_queries=3, recall_queries=8, clients=clients,
-                       load_seconds=0.5, peer_queries=None, profile=False)
+                       load_seconds=0.5, peer_queries=None, profile=False, crawl_pages=20)
 
 
 def check_report(out: Path, config: BenchConfig) -> dict:
@@ -97,7 +97,12 @@ def check_report(out: Path, config: BenchConfig) -> dict:
     for t in results["targets"]:
         assert t["met"] in (True, False, None)
         assert (t["met"] is False) == t["miss"].startswith("missed by")
-    for heading in ("## Targets", "## 1. Ingest", "## 2. Queries", "## 3. Concurrency", "## 4. Peer"):
+    crawl = results["crawl"]
+    assert crawl["rate_off"]["releases"] == crawl["site_releases"] == 12 + 20
+    assert crawl["rate_off"]["embedded"] > 0 and crawl["rate_off"]["wait_share"] == 0
+    assert crawl["unchanged"]["downloads"] == 0 and crawl["unchanged"]["embedded"] == 0
+    assert 0 < crawl["rate_on"]["wait_share"] < 1
+    for heading in ("## Targets", "## 1. Ingest", "## 2. Queries", "## 3. Concurrency", "## 4. Peer", "## 5. Crawl"):
         assert heading in md
     for name in ("latency.png", "ingest.png"):
         assert (out / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

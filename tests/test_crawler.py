@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from fixture_site import WEEKDAY_RELEASE_PATH, FixtureSite
+from qa.bench.fixture_site import WEEKDAY_RELEASE_PATH, FixtureSite
 from qa.crawler import crawl
 from qa.fetch import Fetcher
 from qa.ingest import ingest

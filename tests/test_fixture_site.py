@@ -1,4 +1,4 @@
-"""The fixture news site (tests/fixture_site.py) does what the crawler tests rely on: robots.txt, pagination
+"""The fixture news site (qa/bench/fixture_site.py) does what the crawler tests rely on: robots.txt, pagination
 that reaches every release, conditional requests, the traps, and the changes a test makes while it runs."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
-from fixture_site import (
+from qa.bench.fixture_site import (
     COMMISSIONER_DATE,
     COMMISSIONER_NOW,
     FAILING_PATHS,

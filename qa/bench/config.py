@@ -37,6 +37,8 @@ class BenchConfig:
     # concurrency
     clients: tuple[int, ...] = (1, 8, 32)
     load_seconds: float = 15.0
+    # crawl: generated releases on the fixture site (issue 12: 1,000)
+    crawl_pages: int = 1_000
     # peer: SciFact test queries (None: all 300)
     peer_queries: int | None = None
     profile: bool = True
@@ -73,7 +75,8 @@ def plan(out: Path, model: str, exact_index_max: int, sizes: tuple[int, ...] | N
                          sizes=tuple(sorted(set(chosen))), exact_index_max=exact_index_max)
     if quick:
         config = replace(config, quick=True, scifact_docs=400, squad_paragraphs=100, queries=20, rerank_queries=5,
-                         ask_queries=10, recall_queries=50, load_seconds=3.0, peer_queries=50)
+                         ask_queries=10, recall_queries=50, load_seconds=3.0, peer_queries=50,
+                         crawl_pages=100)
     if scifact_docs is not None:
         if scifact_docs < 0:
             raise ConfigError(f"--scifact-docs must be 0 (all) or a positive count, got {scifact_docs}")

@@ -46,6 +46,8 @@ def markdown(r: dict) -> str:
     lines += ["## 2. Queries", ""] + queries(r)
     lines += ["## 3. Concurrency", ""] + concurrency(r)
     lines += ["## 4. Peer: txtai on SciFact", ""] + peer(r)
+    if r.get("crawl"):
+        lines += ["## 5. Crawl + ingest (fixture force site on 127.0.0.1)", ""] + crawl(r)
     lines += ["## What limits it", ""] + limits(r)
     if r.get("errors"):
         lines += ["## Errors", ""] + [f"- section {e['section']}: {e['error']}" for e in r["errors"]] + [""]
@@ -102,6 +104,27 @@ def ingest(r: dict) -> list[str]:
             lines += [f"Profile of the ingest of {x['corpus']} (its first {x['hot_spots'].get('files', '?')} files "
                       f"again, embedding cache warm so the model is out of the picture; pyinstrument, "
                       f"`profiles/{x['hot_spots'].get('file', '')}`): {profiling.describe(x['hot_spots'], 5)}", ""]
+    return lines
+
+
+def crawl(r: dict) -> list[str]:
+    c = r["crawl"]
+    runs = [("rate limit off, first crawl", c["rate_off"]), ("again, site unchanged", c["unchanged"]),
+            (f"rate limit {c['rate_on']['rate']:g}/s, first {c['rate_on']['requests']} requests", c["rate_on"])]
+    rows = [[name, _f(x["requests"]), _f(x["downloads"]), _f(x["not_modified"]), _f(x["releases"]),
+             _f(x.get("embedded")), _f(x["crawl_s"]), _f(x.get("ingest_s")), _f(x["total_s"]),
+             _f(x["pages_per_s"]), _f(x["wait_share"] * 100, 1, " %")] for name, x in runs]
+    lines = _table(["run", "requests", "downloaded", "304", "releases", "chunks embedded", "crawl s", "ingest s",
+                    "total s", "pages/s", "waiting for the rate limit"], rows)
+    first = c["rate_off"]
+    steps = ", ".join(f"{k} {v:.1f} s" for k, v in first["crawl_steps_s"].items())
+    lines += [f"The site holds {c['site_releases']:,} releases ({c['generated']:,} generated) with their listing "
+              f"pages, sitemap, feed and traps; the crawl starts at its news listing, as `qa ingest URL` does. "
+              f"Where the first run's time went: crawl {first['crawl_s']:.1f} s ({steps}; fetch includes the "
+              f"fixture server, which runs in this process), ingest {first['ingest_s']:.1f} s (model "
+              f"{first['embed_s']:.1f} s, tokenizer {first['tokenize_s']:.1f} s, the rest "
+              f"{first['ingest_other_s']:.1f} s). At the default rate of 1 request/s the same first crawl would "
+              f"take at least {first['requests']:,} s: on a real site the rate limit, not qa, sets the pace.", ""]
     return lines
 
 

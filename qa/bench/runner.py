@@ -50,6 +50,7 @@ class BenchRunner:
             self._section("data", self.load_data)
             self._section("ingest", self.ingest)
             self._section("peer", self.peer)
+            self._section("crawl", self.crawl)
             self._section("queries", self.queries)
             self._section("concurrency", self.concurrency)
         finally:
@@ -121,6 +122,12 @@ class BenchRunner:
             result.corpus = name
             self.ingested[name] = result
             self.results["ingest"].append(result.as_dict())
+
+    def crawl(self) -> None:
+        from qa.bench import crawl_bench
+
+        self.results["crawl"] = crawl_bench.run(self.settings, self.embedder, self.config.work_dir,
+                                                pages=self.config.crawl_pages)
 
     def peer(self) -> None:
         from qa.bench import peer

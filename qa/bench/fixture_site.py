@@ -1,4 +1,4 @@
-"""A fixture news website of a fictional police force, served on 127.0.0.1 for the crawler tests.
+"""A fixture news website of a fictional police force, served on 127.0.0.1 for the crawler tests and `make bench`.
 
 Why: the crawler (``qa/fetch.py``, ``qa/crawler.py``) has to be tested against something that behaves
 like a real force's news site, without reaching the network. ``FixtureSite`` serves "Westshire Police"
