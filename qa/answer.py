@@ -6,6 +6,11 @@ the release body. ``short_answer`` is the answer span and where it is in its rel
 When the releases don't support an answer, ``abstained`` is true, ``answer`` says so in
 plain words and what they do say, ``reason`` says why, and ``citations`` lists the
 nearest passages.
+
+``as_of`` is the publication date of the release the answer comes from (None when it is
+undated, or for a refusal). A question that speaks of time (``timeframe``, read by
+:mod:`qa.timeframe`) gets it in the text too: "Priya Natarajan [1] (as of 13 May 2021).";
+when an older release gave a different answer to it, ``earlier`` holds that one.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from qa.timeframe import Timeframe
 from qa.trace import Trace
 
 ABSTAIN_TEXT = "The releases don't say."
@@ -43,6 +49,12 @@ class ShortAnswer(BaseModel):
     end: int = Field(description="end of the span in the release body")
 
 
+class Earlier(BaseModel):
+    text: str = Field(description="what an older release gave as the answer, e.g. 'Alex Morgan'")
+    n: int = Field(description="the citation it comes from")
+    published: str = Field(description="that release's date (ISO)")
+
+
 Reason = Literal["no_evidence", "wrong_type", "constraint_missing", "below_threshold"]
 
 
@@ -63,4 +75,10 @@ class Answer(BaseModel):
     timings_ms: dict[str, float] = Field(default_factory=dict)
     rewritten: str | None = Field(None, description="a follow-up question as it was asked of the releases, made "
                                                     "stand-alone from the conversation's last turn")
+    as_of: str | None = Field(None, description="the publication date (ISO) of the release the answer comes from; "
+                                                "None when it is undated or the answerer refused")
+    earlier: Earlier | None = Field(None, description="the answer an older release gave, when the question asked "
+                                                      "for the latest and the releases disagree over time")
+    timeframe: Timeframe | None = Field(None, description="the time the question speaks of (bounds on publication "
+                                                          "dates, a wish for the latest), when it speaks of any")
     explain: Trace | None = Field(None, description="the trace of every stage, when asked for (`explain: true`)")

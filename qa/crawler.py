@@ -161,10 +161,10 @@ def crawl(starts: Iterable[str], web_dir: Path, fetcher: Fetcher, scope: str | N
     reached: dict[str, set[str]] = {}
     seen: set[str] = set()
     done = 0
-    for start in starts:
-        start = normal_url(start)
+    for given in starts:
+        start = normal_url(given)
         if start is None:
-            report.failed.append((str(start), "not an http(s) URL"))
+            report.failed.append((given, "not an http(s) URL"))
             continue
         bounds = Scope(start, scope)
         queue: deque[tuple[str, str | None]] = deque([(start, None)])

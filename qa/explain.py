@@ -106,6 +106,8 @@ def reader_trace(answerer, decision, passages: list[Passage]) -> AnswererTrace:
                    for m in c.strict_missing]
         listed += [Check(name="in_release", passed=False, detail=f"its release never mentions “{m.text}”")
                    for m in c.topic_missing]
+        listed += [Check(name="near_answer", passed=True, detail=f"“{m.text}”: its release was published then")
+                   for m in c.by_date]
         if not c.strict_missing and a.strict:
             listed.append(Check(name="near_answer", passed=True, detail=", ".join(m.text for m in a.strict)))
         if not c.topic_missing and a.topic:
@@ -269,7 +271,8 @@ def refusal_verdict(answer: Answer, words: list[WordTrace], trace: AnswererTrace
 
 # -- the whole trace ----------------------------------------------------------------------------------------
 def explain(question: str, answer: Answer, passages: list[Passage], record: RetrievalRecord, store, answerer,
-            depth: int, decision=None, expect: str | None = None, expect_refusal: bool = False) -> Trace:
+            depth: int, decision=None, expect: str | None = None, expect_refusal: bool = False,
+            timeframe=None) -> Trace:
     analysis = decision.analysis if decision is not None else analyze(question)
     retrieval = retrieval_trace(record, store, passages, depth)
     words = word_traces(question, passages, store, record.filters)
@@ -287,8 +290,8 @@ def explain(question: str, answer: Answer, passages: list[Passage], record: Retr
     else:
         v = verdict(answer, retrieval, words, trace, store, record.filters)
     trace.candidates = trace.candidates[:SHOWN]
-    return Trace(question=question_trace(analysis), retrieval=retrieval, words=words, answerer=trace, expect=expect,
-                 expect_refusal=expect_refusal, verdict=v)
+    return Trace(question=question_trace(analysis), time=timeframe, retrieval=retrieval, words=words, answerer=trace,
+                 expect=expect, expect_refusal=expect_refusal, verdict=v)
 
 
 def _joined_name(note: str | None, words: list[WordTrace]) -> str | None:
@@ -332,11 +335,25 @@ def _short(text: str, n: int = 80) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _time_line(frame) -> str:
+    """What the question's time words did: "“in 2016” → published 2016-01-01 … 2016-12-31 (narrowed retrieval)"."""
+    said = ", ".join(f"“{p}”" for p in frame.phrases)
+    parts = []
+    if frame.since or frame.until:
+        how = "narrowed retrieval" if frame.filtered else (frame.note or "not applied")
+        parts.append(f"published {frame.since or '…'} … {frame.until or '…'} ({how})")
+    if frame.recent:
+        parts.append("the latest releases ranked first and the latest answer preferred")
+    return f"{said} → " + "; ".join(parts)
+
+
 def render_text(t: Trace) -> list[str]:
     """The trace as plain lines, for ``qa ask --explain``."""
     q = t.question
     lines = ["why this answer", f"  question: expects {q.expected}" + (f", about “{q.focus}”" if q.focus else "")]
     lines += [f"    {'strict' if c.strict else 'topic '} {c.kind}: {c.text}" for c in q.constraints]
+    if t.time:
+        lines.append("  time: " + _time_line(t.time))
     r = t.retrieval
     lines.append(f"  retrieval (each ranks {r.depth} deep; the answerer reads {r.read}):")
     for name, hits in (("dense", r.dense), ("bm25", r.bm25)):

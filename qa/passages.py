@@ -6,6 +6,11 @@ Reranking is a pluggable step (``QA_RERANKER``): ``none`` (the default: see the 
 for the measurements behind it), ``sentence`` (a passage scores as its best-matching
 sentence under the same embedding model), or ``cross-encoder:PATH`` for a local
 sentence-transformers cross-encoder.
+
+Two more rankings can join the fusion, each only when asked for: a follow-up's last answer
+(``prefer``: those releases' chunks in their fused order) and recency (``recent``: the
+candidates' releases newest first, undated ones last; the question asked for what holds now,
+:mod:`qa.timeframe`). The scores say which ranking added what (``prior``, ``recency``).
 """
 
 from __future__ import annotations
@@ -175,16 +180,19 @@ class Retriever:
 
     def search(self, question: str, k: int = 5, filters: Filters | None = None, mode: Mode = "hybrid",
                rerank: bool = True, timings: dict | None = None,
-               records: list[RetrievalRecord] | None = None, prefer: Sequence[str] = ()) -> list[Passage]:
+               records: list[RetrievalRecord] | None = None, prefer: Sequence[str] = (),
+               recent: bool = False) -> list[Passage]:
         """The ``k`` best passages for ``question``. ``prefer``: release ids (a follow-up's last answer) whose
         chunks get a third ranking in the fusion, their own order among the fused candidates: a passage of
-        those releases that ranks fairly well comes before an equal one from elsewhere."""
-        return self.search_batch([question], k, filters, mode, rerank, timings, records, [prefer])[0]
+        those releases that ranks fairly well comes before an equal one from elsewhere. ``recent`` (the question
+        asks for what holds now, :mod:`qa.timeframe`): another ranking, the candidates' releases newest first
+        (one rank per publication date; every undated release one rank after the oldest dated one)."""
+        return self.search_batch([question], k, filters, mode, rerank, timings, records, [prefer], [recent])[0]
 
     def search_batch(self, questions: Sequence[str], k: int = 5, filters: Filters | None = None,
                      mode: Mode = "hybrid", rerank: bool = True, timings: dict | None = None,
                      records: list[RetrievalRecord] | None = None,
-                     prefer: Sequence[Sequence[str]] = ()) -> list[list[Passage]]:
+                     prefer: Sequence[Sequence[str]] = (), recent: Sequence[bool] = ()) -> list[list[Passage]]:
         """The ``k`` best passages for each question; with ``records``, what each retriever ranked is appended
         to it (one ``RetrievalRecord`` per question)."""
         if k <= 0:
@@ -210,13 +218,18 @@ class Retriever:
                     entry["rrf"] += 1.0 / (self.rrf_k + rank + 1)
             order = sorted(fused, key=lambda c: -fused[c]["rrf"])
             preferred = set(prefer[n]) if n < len(prefer) else set()
+            newest = n < len(recent) and recent[n]
             rows = None
-            if preferred:
+            if preferred or newest:
                 rows = snap.store.chunks(order)  # kept: the passages below are read from them
+            if preferred:
                 mine = [c for c in order if c in rows and rows[c]["release_id"] in preferred]
                 for rank, cid in enumerate(mine):
                     fused[cid]["prior"] = 1.0 / (self.rrf_k + rank + 1)
                     fused[cid]["rrf"] += fused[cid]["prior"]
+            if newest:
+                _rank_by_recency(order, fused, rows, self.rrf_k)
+            if preferred or newest:
                 order = sorted(fused, key=lambda c: -fused[c]["rrf"])
             results.append((order, fused, rows))
             if records is not None:
@@ -236,6 +249,17 @@ class Retriever:
         if timings is not None:
             timings["rerank"] = (time.perf_counter() - t1) * 1000
         return out
+
+
+def _rank_by_recency(order: list[int], fused: dict[int, dict[str, float]], rows, rrf_k: int) -> None:
+    """Fuse a ranking of the candidates' releases, newest first: one rank per publication date, and one more for
+    every undated release (a fixed age, older than any dated candidate: see :mod:`qa.timeframe`)."""
+    dates = sorted({rows[c]["published"] for c in order if c in rows and rows[c]["published"]}, reverse=True)
+    rank = {d: r for r, d in enumerate(dates, 1)}
+    for cid in order:
+        if cid in rows:
+            fused[cid]["recency"] = 1.0 / (rrf_k + rank.get(rows[cid]["published"], len(dates) + 1))
+            fused[cid]["rrf"] += fused[cid]["recency"]
 
 
 def _passage(row, scores: dict[str, float]) -> Passage:

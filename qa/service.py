@@ -7,20 +7,24 @@ from collections.abc import Sequence
 from functools import cached_property
 
 from qa.answer import Answer
+from qa.answerers import dating
 from qa.answerers.reading import ReadingAnswerer
 from qa.conversation import Rewriter, RuleRewriter, Turn
 from qa.passages import LiveSnapshot, RetrievalRecord, Retriever, make_reranker
 from qa.settings import Settings
+from qa.timeframe import RuleTimeReader, TimeReader, narrow
 from qa.vectors import Embedder, make_embedder
 
 
 class Service:
     """The embedder, the live snapshot, the retriever and the answerer, each made once on first use."""
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, rewriter: Rewriter | None = None) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, rewriter: Rewriter | None = None,
+                 time_reader: TimeReader | None = None) -> None:
         self.settings = settings
         self._embedder = embedder
         self.rewriter = rewriter or RuleRewriter()
+        self.time_reader = time_reader or RuleTimeReader()
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -66,7 +70,10 @@ class Service:
         (:mod:`qa.conversation`) and ``rewritten`` says how it was asked. With ``explain``, ``explain``
         holds the trace of every stage (:mod:`qa.explain`); ``expect`` is the answer its verdict follows
         (``expect_refusal``: the releases don't say, so an answer is the fault).
-        Without them nothing more is computed. With ``record`` (the web API and page: what people ask, not
+        Without them nothing more is computed. The time the question speaks of (:mod:`qa.timeframe`) narrows
+        ``filters`` (a request's own date filter wins where they conflict) or ranks recent releases first, and is
+        kept in ``timeframe``; ``as_of`` is the date of the release the answer comes from, and a question that
+        speaks of time gets it in the text. With ``record`` (the web API and page: what people ask, not
         the CLI, evaluations or the warm-up), a refusal goes to the refusal log when one is set."""
         k = k or self.settings.top_k
         explain = explain or bool(expect) or expect_refusal
@@ -76,14 +83,21 @@ class Service:
         asked = rewritten.question if rewritten else None
         records: list[RetrievalRecord] | None = [] if explain else None
         prefer = history[-1].answer_release_ids if rewritten and rewritten.leans_on_last else ()
+        frame = self.time_reader.read(asked or question)
+        if frame.bounded:
+            filters, frame = narrow(frame, filters, self.snapshots.get().store.count_dated)
         passages = self.retriever.search(asked or question, k, filters, timings=timings, records=records,
-                                         prefer=prefer)
+                                         prefer=prefer, recent=frame.recent)
         decision = None
-        if explain and isinstance(self.answerer, ReadingAnswerer):
-            answer, decision = self.answerer.answer_decided(asked or question, passages)
+        timeframe = frame if frame or frame.present else None
+        if isinstance(self.answerer, ReadingAnswerer):
+            answer, decision = self.answerer.answer_decided(asked or question, passages, timeframe)
         else:
             answer = self.answerer.answer(asked or question, passages)
-        answer.question, answer.rewritten = question, asked
+        answer.question, answer.rewritten, answer.timeframe = question, asked, timeframe
+        answer.as_of = dating.as_of(answer)
+        if answer.as_of and (frame or answer.earlier):  # a time asked for, or releases that disagree over time
+            answer.answer = dating.say_as_of(answer.answer, answer.as_of)
         if explain:
             from qa.explain import explain as trace
 
@@ -91,7 +105,8 @@ class Service:
             fell_back = decision is None and isinstance(self.answerer, ReadingAnswerer)
             answerer = self.answerer.fallback if fell_back else self.answerer
             answer.explain = trace(asked or question, answer, passages, records[0], records[0].store,
-                                   answerer, max(self.retriever.candidates, k), decision, expect, expect_refusal)
+                                   answerer, max(self.retriever.candidates, k), decision, expect, expect_refusal,
+                                   timeframe)
             timings["explain"] = (time.perf_counter() - t1) * 1000
         answer.timings_ms = {**timings, **answer.timings_ms, "total": (time.perf_counter() - t0) * 1000}
         if record and answer.abstained and self.recorder is not None:

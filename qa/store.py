@@ -50,23 +50,30 @@ yours yourself yourselves many much did does tell say said
 
 @dataclass(frozen=True)
 class Filters:
-    """Restricts retrieval to releases published in [since, until] and/or from a source or area."""
+    """Restricts retrieval to releases published in [since, until] and/or from a source or area. With
+    ``undated``, the date bounds also let through releases that have no date (a question's own time reads so:
+    nothing rules an undated release out, :mod:`qa.timeframe`); without it, as a user's filters, they don't."""
 
     since: str | None = None
     until: str | None = None
     source: str | None = None
+    undated: bool = False
 
     def __bool__(self) -> bool:
         return bool(self.since or self.until or self.source)
 
     def where(self) -> tuple[str, list]:
         clauses, args = [], []
+        dates = []
         if self.since:
-            clauses.append("r.published >= ?")
+            dates.append("r.published >= ?")
             args.append(self.since)
         if self.until:
-            clauses.append("r.published <= ?")
+            dates.append("r.published <= ?")
             args.append(self.until)
+        if dates:
+            joined = " AND ".join(dates)
+            clauses.append(f"(r.published IS NULL OR ({joined}))" if self.undated else joined)
         if self.source:
             clauses.append("(lower(r.area) = lower(?) OR r.source LIKE ? ESCAPE '\\')")
             escaped = self.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -140,6 +147,11 @@ class Store:
     def release_hashes(self) -> dict[str, tuple[str, str, str | None, str | None, str]]:
         rows = self._all("SELECT id, body_hash, title, published, url, source FROM releases")
         return {r["id"]: (r["body_hash"], r["title"], r["published"], r["url"], r["source"]) for r in rows}
+
+    def count_dated(self, filters: Filters) -> int:
+        """How many releases that have a date ``filters`` allow."""
+        where, args = filters.where()
+        return int(self._all(f"SELECT count(*) FROM releases r WHERE r.published IS NOT NULL AND {where}", args)[0][0])
 
     def chunks(self, ids: Sequence[int]) -> dict[int, sqlite3.Row]:
         if not len(ids):

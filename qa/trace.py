@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from qa.timeframe import Timeframe
+
 Stage = Literal["question", "corpus", "retrieval", "reader", "checks", "threshold", "answered"]
 
 
@@ -83,6 +85,7 @@ class Verdict(BaseModel):
 
 class Trace(BaseModel):
     question: QuestionTrace
+    time: Timeframe | None = Field(None, description="the time the question speaks of, as read (qa.timeframe)")
     retrieval: RetrievalTrace
     words: list[WordTrace]
     answerer: AnswererTrace

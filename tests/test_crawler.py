@@ -212,3 +212,26 @@ def test_cli_ingest_url_then_sources_and_sync(site, tmp_path):
     assert "1 new" in synced.stdout and "added 1," in synced.stdout, synced.stdout + synced.stderr
     [source] = __import__("json").loads(cli(tmp_path, "sources", "list", "--json").stdout)
     assert source["last_sync"] and source["releases"] == len(site.releases)
+
+
+@pytest.mark.slow
+def test_the_current_commissioner_of_a_crawled_site_is_the_later_one_with_its_date(site, tmp_path):
+    from qa.bench.fixture_site import (COMMISSIONER_BEFORE, COMMISSIONER_BEFORE_DATE, COMMISSIONER_DATE,
+                                       COMMISSIONER_NOW)
+    from qa.service import Service
+    from qa.settings import Settings
+    from qa.vectors import make_embedder
+
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "idx", model="all-MiniLM-L6-v2")
+    settings.corpus_dir.mkdir()
+    embedder = make_embedder("all-MiniLM-L6-v2")
+    ingest(settings, embedder, run(site, settings.web_dir).folders)
+    service = Service(settings, embedder)
+    now = service.ask("Who is the current Police and Crime Commissioner for Westshire?")
+    assert now.short_answer and COMMISSIONER_NOW in now.short_answer.text, now.answer
+    assert now.as_of == COMMISSIONER_DATE and "(as of 13 May 2021)" in now.answer
+    assert now.citations[now.short_answer.n - 1].url == site.url(next(
+        r.path for r in site.releases if r.published == COMMISSIONER_DATE))
+    then = service.ask("Who was the Police and Crime Commissioner for Westshire in 2016?")
+    assert then.short_answer and COMMISSIONER_BEFORE in then.short_answer.text, then.answer
+    assert then.as_of == COMMISSIONER_BEFORE_DATE

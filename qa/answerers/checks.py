@@ -9,7 +9,9 @@
 * :func:`missing` — which constraints (:mod:`qa.questions`) a text does not support.
   A name is supported when each of its words (case and a plural or possessive ending
   aside) is in the text, or when it is an acronym of a capitalised phrase there
-  ("PCC" ↔ "Police and Crime Commissioner") or the other way round; a year "2018/19"
+  ("PCC" ↔ "Police and Crime Commissioner") or the other way round; a name "X for Y" or
+  "X of Y" also by the possessive "Y's X" ("Police and Crime Commissioner for Westshire" ↔
+  "Westshire's new Police and Crime Commissioner"); a year "2018/19"
   by "2018/19", "2018-19" or "2018"; a time phrase ("last year", "since May") by the
   phrase, or by a year or the month it names; a qualifier ("first") by its own word.
   "alone", "only", "each", "every" and "per" only sharpen the constraint beside them and
@@ -110,6 +112,12 @@ def name_supported(name: str, text: str, normed: str | None = None) -> bool:
     words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in ("of", "and", "the", "for", "s")]
     if words and all(_word_in(w, normed) for w in words) and (len(words) == 1 or _phrase_in(words, normed)):
         return True
+    split = re.match(r"(.+?)\s+(?:for|of)\s+([A-Z].*)$", name)
+    if split:  # "Commissioner for Westshire" said as "Westshire's Commissioner"
+        swapped = [w for w in re.findall(r"[A-Za-z0-9]+", f"{split.group(2)} {split.group(1)}")
+                   if w.lower() not in ("of", "and", "the", "for", "s")]
+        if all(_word_in(w, normed) for w in swapped) and _phrase_in(swapped, normed):
+            return True
     if name.isupper() and 2 <= len(name) <= 7:
         return name in _initials(text) or name.rstrip("S") in _initials(text)
     initials = "".join(w[0] for w in words if w[0].isupper())

@@ -17,6 +17,13 @@
    12,000 hours … and 157 arrests have been made … [1]." ``short_answer`` carries the
    span's offsets in the release.
 
+When the question speaks of time (a :class:`~qa.timeframe.Timeframe` from the service): a
+year or period the answer's sentence does not name is supported by its release's date when
+the release was published within that (short) period and the sentence names no other year
+(:meth:`~qa.timeframe.Timeframe.dated_support`); and when it asks for what holds now, the
+latest of the competing candidates is chosen and an older release's different answer is
+mentioned ("Earlier, 12 May 2016: Alex Morgan [2].", :mod:`qa.answerers.dating`).
+
 A refusal says what the releases do say: "The releases don't say how many arrests
 Operation Hotspot made in Watford alone. They say: … [1]", citing the nearest passages.
 When the reader cannot load (no weights file), the sentence-picking extractive answerer
@@ -32,14 +39,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.answer import ABSTAIN_TEXT, Answer, ShortAnswer
-from qa.answerers import checks, spans
+from qa.answer import ABSTAIN_TEXT, Answer, Earlier, ShortAnswer
+from qa.answerers import checks, dating, spans
 from qa.answerers.extractive import ExtractiveAnswerer, _end, _tidy, abstention, citation, content_words
 from qa.chunks import sentences
 from qa.errors import ConfigError
 from qa.passages import Passage
 from qa.questions import Analysis, Constraint, QuestionAnalyzer, RuleAnalyzer, indirect
 from qa.reader import Reader, Reading, Span
+from qa.timeframe import Timeframe
 
 CALIBRATION = Path(__file__).resolve().parent.parent / "reader" / "abstain.json"
 FEATURES = ("margin", "best_margin", "score", "null", "is_top", "overlap", "sentence_overlap", "topic_cover",
@@ -60,6 +68,7 @@ class Candidate:
     strict_missing: list[Constraint]
     topic_missing: list[Constraint]
     features: dict[str, float] = field(default_factory=dict)
+    by_date: list[Constraint] = field(default_factory=list)  # strict constraints its release's date supports
 
     @property
     def passes(self) -> bool:
@@ -74,6 +83,7 @@ class Decision:
     reason: str | None  # None: answer
     probability: float | None = None
     note: str | None = None
+    earlier: Candidate | None = None  # an older release's different answer (a question asking for the latest)
 
 
 class AbstainModel:
@@ -143,7 +153,7 @@ class ReadingAnswerer:
         return self.reader.read_batch([question], [[p.text for p in passages]], self.spans_per_passage)[0]
 
     def candidates(self, analysis: Analysis, passages: list[Passage], readings: list[Reading],
-                   bodies: dict[str, str]) -> list[Candidate]:
+                   bodies: dict[str, str], timeframe: Timeframe | None = None) -> list[Candidate]:
         qstems = {spans.stem(w) for w in content_words(analysis.question)}
         names = [c for c in analysis.topic if c.kind == "name"]
         # The release-level checks depend on the release only: once per release, not once per span.
@@ -166,12 +176,15 @@ class ReadingAnswerer:
                 window = p.title + "\n" + p.text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
                 own = p.text[sentence[0]:sentence[1]]
                 strict_missing = checks.missing(analysis.strict + focus, window)
+                by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
+                    m.kind, m.text, p.published, window)]
+                strict_missing = [m for m in strict_missing if m not in by_date]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
                 shaped = checks.type_ok(analysis.expected, sp.text) and not checks.restates(sp.text, analysis.question,
                                                                                              analysis.constraints)
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
-                                 strict_missing, topic_missing[p.release_id])
+                                 strict_missing, topic_missing[p.release_id], by_date=by_date)
                 cand.features = {
                     "margin": sp.margin, "best_margin": best_margin, "score": sp.score, "null": sp.null,
                     "is_top": float(sp is top), "overlap": len(qstems & words_window) / max(1, len(qstems)),
@@ -182,7 +195,7 @@ class ReadingAnswerer:
                 out.append(cand)
         return sorted(out, key=lambda c: -c.span.score)
 
-    def decide(self, question: str, passages: list[Passage]) -> Decision:
+    def decide(self, question: str, passages: list[Passage], timeframe: Timeframe | None = None) -> Decision:
         analysis = self.analyzer.analyze(question)
         if not passages:
             return Decision(analysis, [], None, "no_evidence", note="no release matches the question")
@@ -190,7 +203,7 @@ class ReadingAnswerer:
         unknown = self.unknown_names(analysis, bodies)
         if unknown:
             return Decision(analysis, [], None, "no_evidence", note=f"no release found mentions {', '.join(unknown)}")
-        found = self.candidates(analysis, passages, self.read(question, passages), bodies)
+        found = self.candidates(analysis, passages, self.read(question, passages), bodies, timeframe)
         valid = [c for c in found if c.passes]
         if not found:
             return Decision(analysis, [], None, "below_threshold", note="the reader found no answer span")
@@ -202,23 +215,26 @@ class ReadingAnswerer:
                 return Decision(analysis, found, found[0], "constraint_missing", note=note)
             return Decision(analysis, found, found[0], "wrong_type",
                             note=f"no passage gives {TYPE_NAMES.get(analysis.expected, 'an answer')}")
-        chosen = valid[0]
+        chosen, earlier = valid[0], None
+        if timeframe is not None and (timeframe.recent or timeframe.present):
+            chosen, earlier = dating.latest(valid, text=lambda c: _short(analysis, c))
         p = self.model.probability(chosen.features) if self.model else None
         if p is not None and p < self.threshold:
             return Decision(analysis, found, chosen, "below_threshold", p,
                             note=f"the best candidate, “{chosen.span.text}”, scored {p:.2f}, "
                                  f"below the threshold {self.threshold:.2f}")
-        return Decision(analysis, found, chosen, None, p)
+        return Decision(analysis, found, chosen, None, p, earlier=earlier)
 
     # -- the answer ------------------------------------------------------------------------------------------
-    def answer(self, question: str, passages: list[Passage]) -> Answer:
-        return self.answer_decided(question, passages)[0]
+    def answer(self, question: str, passages: list[Passage], timeframe: Timeframe | None = None) -> Answer:
+        return self.answer_decided(question, passages, timeframe)[0]
 
-    def answer_decided(self, question: str, passages: list[Passage]) -> tuple[Answer, Decision | None]:
+    def answer_decided(self, question: str, passages: list[Passage],
+                       timeframe: Timeframe | None = None) -> tuple[Answer, Decision | None]:
         """The answer and the decision behind it (None when the sentence picker answered instead)."""
         t0 = time.perf_counter()
         try:
-            decision = self.decide(question, passages)
+            decision = self.decide(question, passages, timeframe)
         except ConfigError as exc:
             answer = self.fallback.answer(question, passages)
             answer.note = f"the reader is unavailable ({exc}); the sentence picker answered"
@@ -231,9 +247,7 @@ class ReadingAnswerer:
     @staticmethod
     def short_text(d: Decision, candidate: Candidate | None = None) -> str:
         """The short answer of a decision's chosen (or the given) candidate: its span, with a count's unit."""
-        c = candidate or d.chosen
-        end = _extend_unit(c.passage.text, c.span.end, d.analysis.focus)
-        return c.passage.text[c.span.start:end].strip(" ,;:")
+        return _short(d.analysis, candidate or d.chosen)
 
     def compose(self, question: str, d: Decision) -> Answer:
         c = d.chosen
@@ -244,9 +258,16 @@ class ReadingAnswerer:
         cite = citation(1, p, a, b)
         sentence = _tidy(p.text[a:b])
         text = f"{_end(short + ' [1]')} {_end(sentence + ' [1]')}" if _tidy(short) != sentence else _end(sentence + " [1]")
-        return Answer(question=question, answer=text, abstained=False, citations=[cite], answerer=self.name,
-                      short_answer=ShortAnswer(text=short, n=1, start=p.start + sp.start,
-                                               end=p.start + sp.start + len(short)))
+        answer = Answer(question=question, answer=text, abstained=False, citations=[cite], answerer=self.name,
+                        short_answer=ShortAnswer(text=short, n=1, start=p.start + sp.start,
+                                                 end=p.start + sp.start + len(short)))
+        e = d.earlier
+        if e is not None and e.passage.published:
+            before = self.short_text(d, e)
+            answer.citations.append(citation(2, e.passage, *e.sentence))
+            answer.earlier = Earlier(text=before, n=2, published=e.passage.published[:10])
+            answer.answer += f" Earlier, {dating.long_date(e.passage.published)}: {_end(before + ' [2]')}"
+        return answer
 
     def refusal(self, question: str, passages: list[Passage], d: Decision) -> Answer:
         clause = indirect(question)
@@ -263,6 +284,11 @@ class ReadingAnswerer:
         else:
             answer.answer = said + answer.answer[len(ABSTAIN_TEXT):]
         return answer
+
+
+def _short(analysis: Analysis, c: Candidate) -> str:
+    end = _extend_unit(c.passage.text, c.span.end, analysis.focus)
+    return c.passage.text[c.span.start:end].strip(" ,;:")
 
 
 def _extend_unit(text: str, end: int, focus: str | None) -> int:

@@ -15,6 +15,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 from starlette.templating import Jinja2Templates
 
+from qa.answerers.dating import long_date
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
 STATIC_DIR = HERE / "static"
@@ -105,6 +107,7 @@ def make_templates() -> Jinja2Templates:
     env.globals.update(safe_url=safe_url, split_span=split_span, excerpt=excerpt, sentence_parts=sentence_parts)
     env.filters["cite_links"] = cite_links
     env.filters["quote_id"] = quote_id
+    env.filters["long_date"] = long_date
     return Jinja2Templates(env=env)
 
 
