@@ -82,8 +82,12 @@ def assert_only_quotes(answer: Answer) -> None:
             nearest = "; ".join(f"{c.title} [{c.n}]" for c in answer.citations[:3])
             assert answer.answer.endswith(f" The nearest releases are: {nearest}." if nearest else ".")
         return
-    pieces = re.findall(r"(.+?)\s*((?:\[\d+\])+)\.(?:\s+|$)", answer.answer)
-    assert pieces and norm(" ".join(f"{t} {m}." for t, m in pieces)) == norm(answer.answer), answer.answer
+    # The date notes of a time-aware answer (qa.answerers.dating) are written from release dates, never from
+    # release text: "(as of 13 May 2021)" after the first markers, "Earlier, 12 May 2016: " before a sentence.
+    text = re.sub(r"\s*\(as of \d{1,2} [A-Z][a-z]+ \d{4}\)", "", answer.answer)
+    text = re.sub(r"(^|\s)Earlier, \d{1,2} [A-Z][a-z]+ \d{4}: ", r"\1", text)
+    pieces = re.findall(r"(.+?)\s*((?:\[\d+\])+)\.(?:\s+|$)", text)
+    assert pieces and norm(" ".join(f"{t} {m}." for t, m in pieces)) == norm(text), answer.answer
     for text, markers in pieces:
         for n in map(int, re.findall(r"\d+", markers)):
             quoted = norm(answer.citations[n - 1].text)
