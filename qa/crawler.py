@@ -32,9 +32,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -48,6 +46,7 @@ import yaml
 from qa import articles, pages
 from qa.dates import iso_date
 from qa.fetch import FetchError, Fetched, Fetcher, Forbidden, origin
+from qa.files import write_atomically
 from qa.releases import slug
 
 STATE_FILE = ".crawl-state.json"
@@ -128,7 +127,7 @@ class Mirror:
 
     def save(self) -> None:
         data = json.dumps({"pages": {u: asdict(p) for u, p in sorted(self.pages.items())}}, indent=1)
-        write_atomic(self.folder / STATE_FILE, data)
+        write_atomically(self.folder / STATE_FILE, data)
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         page = self.pages.get(url)
@@ -305,7 +304,7 @@ def _keep(article: articles.Article, url: str, hint: str | None, mirror: Mirror,
     if old is not None and old.text_hash == digest and (mirror.folder / name).exists():
         report.unchanged += 1
     else:
-        write_atomic(mirror.folder / name, content)
+        write_atomically(mirror.folder / name, content)
         (report.changed if old is not None and old.kind == "release" else report.new).append(url)
     mirror.pages[url] = PageState(kind="release", file=name, text_hash=digest, **common)
 
@@ -413,16 +412,3 @@ def _feed_links(body: bytes, base: str) -> list[tuple[str, str | None]] | None:
         if url:
             links.append((url, f"feed:{time.strftime('%Y-%m-%d', stamp)}" if stamp else None))
     return links
-
-
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

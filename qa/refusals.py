@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -46,6 +45,7 @@ from pydantic import BaseModel, NonNegativeInt, ValidationError
 
 from qa.answer import Answer, Reason
 from qa.errors import QaError
+from qa.files import write_atomically
 
 log = logging.getLogger("qa.refusals")
 
@@ -182,30 +182,6 @@ class RefusalLog:
             log.warning("refusal log %s cannot be read (%s): moved to %s; counting from zero", self.path,
                         problem, aside.name)
         return RefusalFile()
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` by way of a fsynced temporary file in the same folder and ``os.replace``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable; not every file system lets a folder be opened
-        dir_fd = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(dir_fd)
-    except OSError:
-        pass
-    finally:
-        os.close(dir_fd)
 
 
 def read_file(path: Path) -> RefusalFile:

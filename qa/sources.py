@@ -22,7 +22,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qa.crawler import CrawlReport, crawl, normal_url, write_atomic
+from qa.crawler import CrawlReport, crawl, normal_url
+from qa.files import write_atomically
 from qa.errors import QaError
 from qa.fetch import Fetcher
 from qa.ingest import IngestReport, ingest
@@ -59,7 +60,7 @@ class Sources:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(self.path, json.dumps({"sources": [asdict(s) for s in self.items]}, indent=1))
+        write_atomically(self.path, json.dumps({"sources": [asdict(s) for s in self.items]}, indent=1))
 
     def add(self, url: str, scope: str | None = None) -> Source:
         normal = normal_url(url)
