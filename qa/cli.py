@@ -56,18 +56,18 @@ def ingest(
         if if_stale and not targets and not is_stale(settings):
             console.print(f"index in {settings.index_dir} is up to date with {settings.corpus_dir}")
             return
-        service = _service()
+        embedder = _service().embedder
         with _embedding_bar() as progress:
             if urls:
                 from qa.sources import crawl_and_ingest
 
-                result = crawl_and_ingest(settings, service.embedder, [(u, scope) for u in urls], paths, prune,
+                result = crawl_and_ingest(settings, embedder, [(u, scope) for u in urls], paths, prune,
                                           progress=_crawl_progress, embed_progress=progress)
                 failed = _print_crawls(result.crawls)
                 report = result.ingest
             else:
                 failed = False
-                report = run_ingest(settings, service.embedder, paths or None, progress)
+                report = run_ingest(settings, embedder, paths or None, progress)
     except QaError as exc:
         _fail(exc)
     if report is None:
@@ -403,11 +403,13 @@ def serve(
 ) -> None:
     """Serve the question page and the JSON API (docs at /docs) with uvicorn.
 
-    Each request runs the model on one CPU thread (OMP_NUM_THREADS=1 unless set): requests
-    are served in parallel, and on a busy 2-core machine two threads per query made
-    /api/search 20 times slower (p50 1,010 ms against 42 ms).
+    Requests are served in parallel, but at most QA_MODEL_WORKERS model calls run at once, each
+    on cores ÷ workers torch threads (qa.gate): one person's question gets every core, and 32
+    at once queue for the model instead of oversubscribing the CPU.
     """
-    os.environ.setdefault("OMP_NUM_THREADS", "1")  # read by torch when the model first loads
+    from qa.gate import model_threads
+
+    os.environ.setdefault("OMP_NUM_THREADS", str(model_threads(get_settings().model_workers)))  # read when torch loads
     _cap_malloc_arenas()
     import uvicorn
 

@@ -10,6 +10,7 @@ from qa.answer import Answer
 from qa.answerers import dating
 from qa.answerers.reading import ReadingAnswerer
 from qa.conversation import Rewriter, RuleRewriter, Turn
+from qa.gate import Gate, GatedEmbedder, GatedReader
 from qa.passages import LiveSnapshot, RetrievalRecord, Retriever, make_reranker
 from qa.settings import Settings
 from qa.timeframe import RuleTimeReader, TimeReader, narrow
@@ -25,10 +26,11 @@ class Service:
         self._embedder = embedder
         self.rewriter = rewriter or RuleRewriter()
         self.time_reader = time_reader or RuleTimeReader()
+        self.gate = Gate(settings.model_workers)  # model calls of concurrent requests (qa.gate)
 
     @cached_property
     def embedder(self) -> Embedder:
-        return self._embedder or make_embedder(self.settings.model, self.settings.batch_size)
+        return GatedEmbedder(self._embedder or make_embedder(self.settings.model, self.settings.batch_size), self.gate)
 
     @cached_property
     def snapshots(self) -> LiveSnapshot:
@@ -47,6 +49,7 @@ class Service:
         for a in (answerer, getattr(answerer, "fallback", None)):
             if isinstance(a, ReadingAnswerer):
                 a.release_text = self.release_body  # the checks read the whole release, not only its passages
+                a.reader = GatedReader(a.reader, self.gate)
         return answerer
 
     @cached_property

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     api_key: str = ""
     protect_pages: bool = False
     max_body_bytes: int = Field(64_000, gt=0)
+    # Model calls that may run at once (qa.gate); `qa serve` gives each cores // model_workers torch threads.
+    model_workers: int = Field(1, ge=1)
     # Count refusals by reason and day in this file (`qa serve --record-refusals FILE`); None: record nothing.
     record_refusals: Path | None = None
     # Also keep each refused question's text (a privacy choice: off unless set on purpose).
