@@ -5,7 +5,9 @@ whose source file lies under a given path are added, updated or removed to match
 is there now; releases from other sources already in the index are kept as they are, so
 ingesting one new folder never drops what was indexed before. Only chunks whose text
 (with its title) is new to the model are embedded; the rest come from the cache. The
-new snapshot is published atomically (see :mod:`qa.snapshot`).
+keyword index (``QA_KEYWORD_INDEX``, :mod:`qa.keywords`) is rebuilt from all the chunks
+each time, like the vector index. The new snapshot is published atomically (see
+:mod:`qa.snapshot`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qa import keywords
 from qa.chunks import Chunk, Chunker
 from qa.errors import QaError
 from qa.index import FaissIndex
@@ -58,7 +61,8 @@ def is_stale(settings: Settings) -> bool:
     if path is None:
         return True
     manifest = Manifest.read(path / "manifest.json")
-    return manifest.corpus_fingerprint != corpus_fingerprint([settings.corpus_dir], settings)
+    return (manifest.corpus_fingerprint != corpus_fingerprint([settings.corpus_dir], settings)
+            or manifest.keyword_index != settings.keyword_index)
 
 
 def _under(source: str, roots: Sequence[Path], corpus_dir: Path) -> bool:
@@ -71,6 +75,7 @@ def ingest(settings: Settings, embedder: Embedder, paths: Sequence[Path] | None 
     """Build and publish a new snapshot from ``paths``; returns what changed."""
     started = time.perf_counter()
     roots = list(paths) if paths else [settings.corpus_dir]
+    keywords.check_kind(settings.keyword_index)  # before hours of embedding, not after
     for root in roots:
         if not root.exists():
             raise QaError(f"{root} does not exist: give a corpus folder or file")
@@ -141,8 +146,10 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
     index = FaissIndex.build(vectors, settings.exact_index_max) if len(chunks) else FaissIndex.build(
         vectors.reshape(0, embedder.dim), settings.exact_index_max)
     index.save(build / "vectors.faiss")
+    keywords.build(settings.keyword_index, build, ((i, c.title, c.text) for i, c in enumerate(chunks)))
     Manifest(
         model=embedder.name, dim=embedder.dim, index_type=index.kind, nprobe=index.nprobe,
+        keyword_index=settings.keyword_index,
         releases=len(releases), chunks=len(chunks),
         corpus_fingerprint=corpus_fingerprint([settings.corpus_dir], settings),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=settings.chunk_tokens,

@@ -1,4 +1,7 @@
-"""index → passages: hybrid retrieval (dense FAISS + BM25 over FTS5, fused by RRF), then reranking.
+"""index → passages: hybrid retrieval (dense FAISS + BM25 from the keyword index, fused by RRF), then reranking.
+
+The BM25 ranking comes from the snapshot's keyword index (:mod:`qa.keywords`: tantivy, or
+SQLite FTS5), filtered by the same allowed chunk ids as the dense search.
 
 Reciprocal rank fusion scores a chunk ``Σ 1 / (rrf_k + rank)`` over the dense and BM25
 rankings (``rrf_k`` = 60, the value of Cormack et al.), each ranking ``candidates`` deep.
@@ -207,9 +210,11 @@ class Retriever:
             scores, ids = snap.index.search(qv, depth, allowed)
             dense_hits = [[(int(i), float(s)) for i, s in zip(row_i, row_s) if i >= 0]
                           for row_i, row_s in zip(ids, scores)]
+        sparse_hits: list[list[tuple[int, float]]] = [[] for _ in questions]
+        if mode in ("hybrid", "bm25"):
+            sparse_hits = snap.keywords.search_batch(list(questions), depth, allowed)
         results = []
-        for n, (q, dense) in enumerate(zip(questions, dense_hits)):
-            sparse = snap.store.bm25(q, depth, filters) if mode in ("hybrid", "bm25") else []
+        for n, (q, dense, sparse) in enumerate(zip(questions, dense_hits, sparse_hits)):
             fused: dict[int, dict[str, float]] = {}
             for name, hits in (("dense", dense), ("bm25", sparse)):
                 for rank, (cid, s) in enumerate(hits):

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     candidates: int = Field(50, gt=0)
     rrf_k: int = Field(60, gt=0)
     reranker: str = "none"
+    # The keyword (BM25) index a new snapshot gets: tantivy or fts5 (qa.keywords; docs/keyword-index.md).
+    # A snapshot is searched with the one it was built with.
+    keyword_index: str = "tantivy"
 
     # Answering
     answerer: str = "reader"

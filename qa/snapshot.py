@@ -3,15 +3,17 @@
 Layout of ``QA_INDEX_DIR``::
 
     current -> snapshots/<build id>   the live snapshot (a symlink, swapped atomically)
-    snapshots/<build id>/             manifest.json, vectors.faiss, qa.sqlite
+    snapshots/<build id>/             manifest.json, vectors.faiss, qa.sqlite, keywords/
     cache.sqlite                      embedding cache, keyed by model and chunk text
 
 A build writes a new snapshot folder under a ``.tmp`` name, renames it when complete,
 then replaces ``current`` with ``os.replace`` (one atomic rename). A crash at any point
 leaves ``current`` pointing at the previous, whole snapshot; leftover ``.tmp`` folders are
 removed by the next build, and so is a ``current.<pid>.tmp`` link left by a build killed
-at the swap. The previous snapshot is kept, so a server still reading it
-keeps answering until it notices the swap and reloads.
+at the swap. The previous snapshot is kept, so a server still reading it keeps answering
+until it notices the swap and reloads. ``keywords/`` is the tantivy keyword index
+(:mod:`qa.keywords`), absent when the manifest's ``keyword_index`` is ``fts5`` (that one
+is a table in ``qa.sqlite``, there in every snapshot).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from qa import keywords
 from qa.errors import IndexIncompatible, IndexMissing
 from qa.index import FaissIndex
 from qa.store import Store
@@ -41,6 +44,7 @@ class Manifest:
     built_at: str
     chunk_tokens: int
     nprobe: int | None = None
+    keyword_index: str = "fts5"  # what a snapshot written before keyword indexes were chosen holds
     format: int = FORMAT
 
     @classmethod
@@ -61,13 +65,15 @@ def current_dir(index_dir: Path) -> Path | None:
 
 
 class Snapshot:
-    """A loaded snapshot: manifest, SQLite store and vector index."""
+    """A loaded snapshot: manifest, SQLite store, vector index and keyword index."""
 
-    def __init__(self, path: Path, manifest: Manifest, store: Store, index: FaissIndex) -> None:
+    def __init__(self, path: Path, manifest: Manifest, store: Store, index: FaissIndex,
+                 keyword_index: keywords.KeywordIndex | None = None) -> None:
         self.path = path
         self.manifest = manifest
         self.store = store
         self.index = index
+        self.keywords = keyword_index or keywords.Fts5Keywords(store)
 
     @classmethod
     def open(cls, index_dir: Path, model: str | None = None, dim: int | None = None) -> Snapshot:
@@ -87,9 +93,16 @@ class Snapshot:
         if dim is not None and index.dim != dim:
             raise IndexIncompatible(f"the index has {index.dim}-dimensional vectors but the model makes {dim}: "
                                     f"run `qa ingest` to re-embed the corpus")
-        return cls(path, manifest, Store(path / "qa.sqlite"), index)
+        store = Store(path / "qa.sqlite")
+        try:
+            keyword_index = keywords.open_index(manifest.keyword_index, path, store, manifest.chunks)
+        except BaseException:
+            store.close()
+            raise
+        return cls(path, manifest, store, index, keyword_index)
 
     def close(self) -> None:
+        self.keywords.close()
         self.store.close()
 
 
@@ -106,7 +119,7 @@ def new_build_dir(index_dir: Path) -> Path:
 
 def publish(index_dir: Path, build: Path) -> Path:
     """Make the finished ``build`` folder the live snapshot, atomically; keep one previous."""
-    for f in build.iterdir():
+    for f in build.rglob("*"):
         _fsync(f)
     final = build.with_suffix("")
     os.rename(build, final)

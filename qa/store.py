@@ -2,11 +2,14 @@
 
 Chunk ids are the row numbers of the vectors in the FAISS index. The full-text index uses
 FTS5's ``porter unicode61`` tokenizer and its built-in BM25 ranking over the chunk text
-and the release title.
+and the release title. It is always built: the ``--explain`` trace counts words with it
+(``term_counts``, ``releases_containing``), and it is the ``fts5`` keyword index of
+:mod:`qa.keywords` (``QA_KEYWORD_INDEX=fts5``); the default keyword index is tantivy.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import threading
@@ -81,11 +84,15 @@ class Filters:
         return (" AND ".join(clauses) or "1"), args
 
 
+def query_words(question: str) -> list[str]:
+    """The question's content words, lowercased, once each, in order: what every keyword index ORs together."""
+    words = re.findall(r"[\w]+", question.lower())
+    return list(dict.fromkeys(w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit())))
+
+
 def fts_query(question: str) -> str:
     """An FTS5 OR-query of the question's content words, each quoted (no FTS syntax leaks in)."""
-    words = re.findall(r"[\w]+", question.lower())
-    seen = dict.fromkeys(w for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit()))
-    return " OR ".join(f'"{w}"' for w in seen)
+    return " OR ".join(f'"{w}"' for w in query_words(question))
 
 
 class Store:
@@ -172,22 +179,20 @@ class Store:
         rows = self._all(f"SELECT c.id FROM chunks c JOIN releases r ON r.id = c.release_id WHERE {where}", args)
         return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
-    def bm25(self, question: str, k: int, filters: Filters | None = None) -> list[tuple[int, float]]:
-        """(chunk id, BM25 score; higher is better) of the ``k`` best chunks for ``question``."""
+    def bm25(self, question: str, k: int, allowed: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(chunk id, BM25 score; higher is better) of the ``k`` best chunks for ``question``, among the ``allowed``
+        chunk ids only when given (``allowed_ids`` of the filters)."""
         query = fts_query(question)
-        if not query:
+        if not query or (allowed is not None and not len(allowed)):
             return []
-        if filters:
-            where, args = filters.where()
-            sql = (f"SELECT f.rowid, -bm25(chunks_fts, 0.5, 1.0) AS s FROM chunks_fts f "
-                   f"JOIN chunks c ON c.id = f.rowid JOIN releases r ON r.id = c.release_id "
-                   f"WHERE chunks_fts MATCH ? AND {where} ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?")
-            rows = self._all(sql, [query, *args, k])
+        if allowed is not None:  # "+rowid": a test on each match; bare rowid would run the MATCH once per allowed id
+            rows = self._all("SELECT rowid, -bm25(chunks_fts, 0.5, 1.0) FROM chunks_fts WHERE chunks_fts MATCH ? "
+                             "AND +rowid IN (SELECT value FROM json_each(?)) ORDER BY bm25(chunks_fts, 0.5, 1.0) "
+                             "LIMIT ?", (query, json.dumps(np.asarray(allowed).tolist()), k))
         else:
             rows = self._all("SELECT rowid, -bm25(chunks_fts, 0.5, 1.0) FROM chunks_fts WHERE chunks_fts MATCH ? "
                              "ORDER BY bm25(chunks_fts, 0.5, 1.0) LIMIT ?", (query, k))
         return [(int(r[0]), float(r[1])) for r in rows]
-
 
     def term_counts(self, words: Sequence[str], filters: Filters | None = None) -> dict[str, int]:
         """How many chunks (of the releases ``filters`` allow) hold each word, as FTS5 stems it: 0 means

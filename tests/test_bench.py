@@ -90,6 +90,19 @@ def check_report(out: Path, config: BenchConfig) -> dict:
             assert s["p50"] <= s["p95"] <= s["p99"] <= s["max"]
             assert len(s["samples_ms"]) == s["n"]
     assert rows[0]["recall10"] == 1.0  # the flat index is the exact search
+    for r in rows:  # the keyword backends side by side, over the same chunks
+        kw = r["keywords"]
+        assert kw["chunks"] == r["chunks"] and kw["questions"] == config.queries and kw["k"] == 50
+        assert {"fts5", "tantivy"} <= set(kw["backends"])
+        for name, b in kw["backends"].items():
+            if "skipped" in b:
+                assert name == "bm25s"
+                continue
+            assert b["build_s"] >= 0 and b["disk_mb"] > 0
+            for s in (b["latency"], b["filtered"]):
+                assert s["n"] == config.queries and s["p50"] <= s["p95"] <= s["p99"]
+            assert f"| {r['chunks']:,} | {name} |" in md
+    assert "Keyword indexes side by side" in md and results["config"]["keyword_index"] == "tantivy"
 
     assert "txtai needs a sentence-transformers model" in results["peer"]["skipped"]
     names = {t["target"] for t in results["targets"]}

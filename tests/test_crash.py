@@ -96,6 +96,7 @@ def test_sigkill_during_ingest_leaves_the_old_or_the_new_index(tmp_path, hash_em
     assert same(snapshot_state(settings, hash_embedder), states[1 - current])
     snapshots = list((settings.index_dir / "snapshots").iterdir())
     assert not [s for s in snapshots if s.name.endswith(".tmp")] and len(snapshots) <= 2
+    assert all((s / "keywords" / "meta.json").is_file() for s in snapshots)  # each whole, its keyword index too
 
 
 def test_live_snapshot_answers_during_an_ingest_and_then_switches(built_index):

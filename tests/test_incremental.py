@@ -86,13 +86,19 @@ def snapshot_state(settings, embedder) -> dict:
         chunks = [tuple(r) for r in snap.store._all('SELECT * FROM chunks ORDER BY id')]
         vectors = snap.index.index.reconstruct_n(0, snap.index.ntotal) if snap.index.ntotal else np.zeros((0,))
         m = snap.manifest
-        manifest = (m.model, m.dim, m.index_type, m.releases, m.chunks, m.corpus_fingerprint, m.chunk_tokens)
+        manifest = (m.model, m.dim, m.index_type, m.releases, m.chunks, m.corpus_fingerprint, m.chunk_tokens,
+                    m.keyword_index)
+        assert m.keyword_index == settings.keyword_index and snap.keywords.kind == m.keyword_index
+        assert (snap.path / "keywords" / "meta.json").is_file() == (m.keyword_index == "tantivy")
+        # the keyword index alone, deeper than the fused top 5: same chunks, same scores
+        keyword_hits = [[(c, round(s, 4)) for c, s in snap.keywords.search(q, 20)] for q in QUERIES]
     finally:
         snap.close()
     retriever = Retriever(embedder, LiveSnapshot(settings.index_dir, settings.model))
     results = [[(p.chunk_id, p.release_id, round(p.score, 6)) for p in retriever.search(q, 5, f)]
                for q in QUERIES for f in (None, Filters(since="2023-01-01"))]
-    return {"releases": releases, "chunks": chunks, "vectors": vectors, "manifest": manifest, "results": results}
+    return {"releases": releases, "chunks": chunks, "vectors": vectors, "manifest": manifest, "results": results,
+            "keyword_hits": keyword_hits}
 
 
 @settings(max_examples=int(os.environ.get("QA_HYPOTHESIS_EXAMPLES", 15)), deadline=None,
@@ -123,3 +129,4 @@ def test_incremental_ingest_equals_a_rebuild(initial, batches):
         assert np.array_equal(a["vectors"], b["vectors"])
         assert a["manifest"] == b["manifest"]
         assert a["results"] == b["results"]
+        assert a["keyword_hits"] == b["keyword_hits"]

@@ -59,6 +59,10 @@ def check_consistent(settings) -> Snapshot:
     assert (snap.manifest.releases, snap.manifest.chunks, snap.index.ntotal) == (releases, chunks, chunks)
     ids = [r[0] for r in snap.store._all("SELECT id FROM chunks ORDER BY id")]
     assert ids == list(range(chunks))
+    # the published snapshot holds its keyword index, over the same chunks
+    assert snap.manifest.keyword_index == settings.keyword_index == snap.keywords.kind
+    if snap.keywords.kind == "tantivy":
+        assert (snap.path / "keywords" / "meta.json").is_file() and snap.keywords.searcher.num_docs == chunks
     return snap
 
 

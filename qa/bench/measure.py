@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 LIBRARIES = ("torch", "sentence-transformers", "transformers", "faiss-cpu", "numpy", "pysbd", "fastapi", "uvicorn",
-             "httpx", "txtai", "pyinstrument")
+             "httpx", "tantivy", "bm25s", "txtai", "pyinstrument")
 
 
 def latency_summary(ms: Sequence[float]) -> dict[str, float]:

@@ -149,11 +149,35 @@ def queries(r: dict) -> list[str]:
     lines += _table(["chunks", "real chunks", "index served", "recall@10 vs exact", "IVF by formula: recall@10",
                      "build s", "RSS MB", "peak RSS MB", "on disk MB", "minutes for this size"], index_rows)
     lines += [r.get("scale_note", ""), ""]
+    lines += keyword_indexes(r)
     for q in r.get("queries", []):
         for name, spots in (q.get("worker", {}).get("hot_spots") or {}).items():
             if spots:
                 lines += [f"- {q['chunks']:,} chunks, {name}: {profiling.describe(spots, 4)}"]
     return lines + [""]
+
+
+def keyword_indexes(r: dict) -> list[str]:
+    """The keyword backends side by side at each size (``qa.bench.keyword_bench``)."""
+    rows = []
+    for q in r.get("queries", []):
+        kw = q.get("keywords") or {}
+        for name, b in kw.get("backends", {}).items():
+            if "skipped" in b:
+                rows.append([_f(q["chunks"]), name, b["skipped"], "", "", "", "", "", ""])
+                continue
+            lat, fil = b["latency"], b["filtered"]
+            rows.append([_f(q["chunks"]), name, _f(b["build_s"]), _f(b["disk_mb"]), _f(lat["p50"]), _f(lat["p95"]),
+                         _f(lat["p99"]), _f(fil["p50"]), _f(fil["p95"])])
+    if not rows:
+        return []
+    k = next((q["keywords"]["k"] for q in r.get("queries", []) if q.get("keywords")), 50)
+    return ["Keyword indexes side by side (`qa.bench.keyword_bench`): each built from the same chunks, then asked the "
+            f"same questions, top {k}, one thread; filtered = one chunk in ten allowed (qa.keywords' allowed-id "
+            "path). The snapshot itself was served with `QA_KEYWORD_INDEX="
+            f"{r.get('config', {}).get('keyword_index', '?')}`.", "",
+            *_table(["chunks", "keyword index", "build s", "on disk MB", "p50 ms", "p95 ms", "p99 ms",
+                     "filtered p50 ms", "filtered p95 ms"], rows)]
 
 
 def concurrency(r: dict) -> list[str]:

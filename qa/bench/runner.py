@@ -44,7 +44,8 @@ class BenchRunner:
         shutil.rmtree(c.work_dir, ignore_errors=True)
         c.work_dir.mkdir(parents=True)
         self.results = {"machine": machine(), "config": {**asdict(c), "out": str(c.out), "eval_dir": str(c.eval_dir),
-                                                 "chunk_tokens": self.settings.chunk_tokens},
+                                                 "chunk_tokens": self.settings.chunk_tokens,
+                                                 "keyword_index": self.settings.keyword_index},
                         "notes": list(c.notes), "errors": []}
         try:
             self._section("data", self.load_data)
@@ -158,10 +159,11 @@ class BenchRunner:
         dropped = len(self.scifact.docs) - ours.releases
         self.results["peer"] = {"qa": mine, "txtai": theirs, "note": (
             f"SciFact {self.scifact.note}. qa's index time is its ingest of the abstracts as files (parse, chunk, "
-            f"embed, SQLite/FTS5, FAISS, publish: {ours.chunks:,} chunks of ≤ {self.settings.chunk_tokens} word "
-            f"pieces); txtai indexes one vector per abstract (the model truncates at 256 word pieces) plus its BM25 "
-            f"terms. {dropped} abstract(s) with a body identical to another were merged by qa's ingest. txtai "
-            f"config: {theirs.get('config')}. qa reranker: {mine.get('reranker')}.")}
+            f"embed, SQLite/FTS5, the {self.settings.keyword_index} keyword index, FAISS, publish: {ours.chunks:,} "
+            f"chunks of ≤ {self.settings.chunk_tokens} word pieces); txtai indexes one vector per abstract (the "
+            f"model truncates at 256 word pieces) plus its BM25 terms. {dropped} abstract(s) with a body identical "
+            f"to another were merged by qa's ingest. txtai config: {theirs.get('config')}. qa reranker: "
+            f"{mine.get('reranker')}.")}
 
     def _peer_tokens(self, index_dir: Path) -> tuple[int, int]:
         """Word pieces each side sends through the model: qa's chunks, txtai's abstracts cut at the model's limit."""
@@ -173,6 +175,7 @@ class BenchRunner:
         return ours, sum(min(limit, n + 2) for n in docs)
 
     def queries(self) -> None:
+        from qa.bench import keyword_bench
         from qa.index import FaissIndex
         from qa.snapshot import current_dir
 
@@ -194,7 +197,7 @@ class BenchRunner:
             self.log(f"[bench]   {n:,} chunks: build")
             t_size = time.perf_counter()
             built, vectors = scale.build(c.work_dir / f"index-{n}", base, n, self.settings.exact_index_max,
-                                         c.perturbation, c.seed)
+                                         c.perturbation, c.seed, self.settings.keyword_index)
             truth = scale.exact_top10(vectors, qv)
             served = FaissIndex.load(current_dir(built.index_dir) / "vectors.faiss")
             row = {**asdict(built), "index_dir": str(built.index_dir),
@@ -204,6 +207,10 @@ class BenchRunner:
             del vectors, served
             self.log(f"[bench]   {n:,} chunks: queries")
             row["worker"] = self._worker(built.index_dir, f"{n}")
+            self.log(f"[bench]   {n:,} chunks: keyword indexes side by side")
+            row["keywords"] = keyword_bench.compare(keyword_bench.rows_of(current_dir(built.index_dir) / "qa.sqlite"),
+                                                    self.questions[:c.queries], c.work_dir / f"keywords-{n}",
+                                                    log=self.log)
             row["seconds"] = time.perf_counter() - t_size
             self.results["queries"].append(row)
             if self.served_index is None:

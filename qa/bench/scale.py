@@ -4,8 +4,8 @@ Embedding a million chunks takes hours on two cores, so the base set is embedded
 (the chunks the ingest benchmark produced) and grown: copy ``k`` of a release keeps its
 text (so BM25 has real words to index) and its chunks, and each chunk vector becomes
 ``normalise(v + e)``, ``e`` Gaussian noise of norm ``sigma`` (0.5: cosine about 0.89 to
-the original). The snapshot is written with the same ``Store``, ``FaissIndex``,
-``Manifest`` and ``publish`` as ``qa ingest``, so the index type (flat or IVF) follows
+the original). The snapshot is written with the same ``Store``, ``FaissIndex``, keyword
+index (:mod:`qa.keywords`), ``Manifest`` and ``publish`` as ``qa ingest``, so the index type (flat or IVF) follows
 ``exact_index_max`` as it would for a real corpus of that size.
 
 Copies make the growth conservative for BM25 (a query's words match every copy, so posting
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import keywords
 from qa.chunks import Chunk
 from qa.index import FaissIndex, ivf_params
 from qa.releases import Release
@@ -115,7 +116,7 @@ def grow(base: BaseSet, n: int, sigma: float = 0.5, seed: int = 0) -> tuple[list
 
 
 def build(index_dir: Path, base: BaseSet, n: int, exact_max: int, sigma: float = 0.5, seed: int = 0,
-          ) -> tuple[Built, np.ndarray]:
+          keyword_index: str = "tantivy") -> tuple[Built, np.ndarray]:
     """Publish a snapshot of ``n`` chunks in ``index_dir``; (what was built, its vectors)."""
     t0 = time.perf_counter()
     releases, chunks, vectors = grow(base, n, sigma, seed)
@@ -128,12 +129,14 @@ def build(index_dir: Path, base: BaseSet, n: int, exact_max: int, sigma: float =
         store.close()
     index = FaissIndex.build(vectors, exact_max, seed)
     index.save(folder / "vectors.faiss")
+    keywords.build(keyword_index, folder, ((i, c.title, c.text) for i, c in enumerate(chunks)))
     Manifest(model=base.model, dim=vectors.shape[1], index_type=index.kind, nprobe=index.nprobe,
+             keyword_index=keyword_index,
              releases=len(releases), chunks=n, corpus_fingerprint=f"bench-{n}-{sigma}-{seed}",
              built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=base.chunk_tokens,
              ).write(folder / "manifest.json")
     final = publish(index_dir, folder)
-    disk = sum(p.stat().st_size for p in final.iterdir() if p.is_file()) / 1e6
+    disk = sum(p.stat().st_size for p in final.rglob("*") if p.is_file()) / 1e6
     built = Built(index_dir, n, len(releases), min(n, len(base)), index.kind, index.nprobe,
                   ivf_params(n)[0] if index.nprobe else None, time.perf_counter() - t0, disk)
     return built, vectors

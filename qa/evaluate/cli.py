@@ -177,7 +177,8 @@ def beir(
         console.print(f"{folder.name} {split}: {len(data.queries)} queries, {len(data.corpus):,} documents "
                       f"({data.note}); model {model}, chunks ≤ {tokens} tokens")
         with progress_bar("embedding chunks", None) as advance:
-            build = build_index(data.corpus, index_dir, embedder, tokens, cache, advance)
+            build = build_index(data.corpus, index_dir, embedder, tokens, cache, advance,
+                                settings.keyword_index)
         console.print(build.describe(), highlight=False)
         speed_value = None
         if speed:
@@ -312,7 +313,8 @@ def _open_corpus_squad2(path: Path, settings, answerer: str, chosen, cache_dir: 
     cache = open_cache(cache_dir)
     try:
         with progress_bar("embedding chunks", None) as advance:
-            build_index(releases, index_dir, embedder, settings.chunk_tokens, cache, advance)
+            build_index(releases, index_dir, embedder, settings.chunk_tokens, cache, advance,
+                        settings.keyword_index)
     finally:
         cache.close()
     service = Service(settings.model_copy(update={"index_dir": index_dir, "answerer": answerer}), embedder)

@@ -1,10 +1,11 @@
-"""A benchmark corpus as a qa index: the same Chunker, embedding cache, FAISS index, Store
-and snapshot that ``qa ingest`` uses, fed with ``Release`` records built from a public
-data set instead of corpus files.
+"""A benchmark corpus as a qa index: the same Chunker, embedding cache, FAISS index, Store,
+keyword index and snapshot that ``qa ingest`` uses, fed with ``Release`` records built
+from a public data set instead of corpus files.
 
 The index lives in a cache folder (``<cache>/<bench>-index-<model>-<tokens>``, ``<cache>`` =
 ``reports/`` unless ``--cache-dir`` says otherwise) and is
-rebuilt only when the documents, the model or the chunk budget change. Vectors come from
+rebuilt only when the documents, the model, the chunk budget or the keyword index
+(``QA_KEYWORD_INDEX``) change. Vectors come from
 one shared embedding cache (``<cache>/embedding-cache.sqlite``), so a rebuild, another
 chunk budget or a subset of the corpus embeds only chunk texts never embedded before.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import keywords
 from qa.chunks import Chunker
 from qa.index import FaissIndex
 from qa.releases import Release
@@ -76,14 +78,15 @@ class CachedEmbedder:
 
 
 def build_index(releases: Sequence[Release], index_dir: Path, embedder: Embedder, chunk_tokens: int,
-                cache: EmbeddingCache, progress=None) -> BuildStats:
+                cache: EmbeddingCache, progress=None, keyword_index: str = "tantivy") -> BuildStats:
     """Publish a snapshot of ``releases`` in ``index_dir`` unless an identical one is there."""
     started = time.perf_counter()
+    keywords.check_kind(keyword_index)
     wanted = fingerprint(releases, embedder.name, chunk_tokens)
     live = current_dir(index_dir)
     if live is not None:
         manifest = Manifest.read(live / "manifest.json")
-        if manifest.corpus_fingerprint == wanted:
+        if manifest.corpus_fingerprint == wanted and manifest.keyword_index == keyword_index:
             return BuildStats(index_dir, manifest.releases, manifest.chunks, 0, 0.0, True)
     chunker = Chunker(embedder.count_tokens, chunk_tokens, getattr(embedder, "token_offsets", None))
     chunks = [c for per in chunker.chunk_batch(releases) for c in per]
@@ -97,7 +100,9 @@ def build_index(releases: Sequence[Release], index_dir: Path, embedder: Embedder
         store.close()
     index = FaissIndex.build(vectors.reshape(len(chunks), embedder.dim))
     index.save(build / "vectors.faiss")
+    keywords.build(keyword_index, build, ((i, c.title, c.text) for i, c in enumerate(chunks)))
     Manifest(model=embedder.name, dim=embedder.dim, index_type=index.kind, nprobe=index.nprobe,
+             keyword_index=keyword_index,
              releases=len(releases), chunks=len(chunks), corpus_fingerprint=wanted,
              built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=chunk_tokens,
              ).write(build / "manifest.json")

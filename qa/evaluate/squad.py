@@ -123,7 +123,8 @@ def run_squad(path: Path, settings: Settings, model: str, chunk_tokens: int, par
     cache = open_cache(cache_dir)
     try:
         with progress_bar("embedding chunks", None) as advance:
-            build = build_index(releases, index_dir, embedder, chunk_tokens, cache, advance)
+            build = build_index(releases, index_dir, embedder, chunk_tokens, cache, advance,
+                                settings.keyword_index)
     finally:
         cache.close()
     console.print(build.describe(), highlight=False)
