@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -53,14 +54,20 @@ def rows_of(db_path: Path) -> list[tuple[int, str, str]]:
         db.close()
 
 
+BACKENDS = ("fts5", "tantivy", "bm25s")
+
+
 def compare(rows: Sequence[tuple[int, str, str]], questions: Sequence[str], work: Path, k: int = K,
-            log=lambda msg: None) -> dict:
-    """{backend: build_s, disk_mb, latency summaries (unfiltered and filtered)} over the same rows and questions."""
+            log=lambda msg: None, backends: Sequence[str] = BACKENDS, done=lambda result: None) -> dict:
+    """{backend: build_s, disk_mb, latency summaries (unfiltered and filtered)} over the same rows and questions;
+    ``done`` sees the result so far after each backend."""
     work.mkdir(parents=True, exist_ok=True)
     allowed = np.arange(0, len(rows), FILTER_SHARE, dtype=np.int64)
     out: dict = {"chunks": len(rows), "questions": len(questions), "k": k, "filtered_share": 1 / FILTER_SHARE,
                  "backends": {}}
-    for name, build in (("fts5", _fts5), ("tantivy", _tantivy), ("bm25s", _bm25s)):
+    builders = {"fts5": _fts5, "tantivy": _tantivy, "bm25s": _bm25s}
+    for name in backends:
+        build = builders[name]
         log(f"[bench]     keywords {name}: build over {len(rows):,} chunks")
         folder = work / name
         try:
@@ -76,6 +83,7 @@ def compare(rows: Sequence[tuple[int, str, str]], questions: Sequence[str], work
         close()
         shutil.rmtree(folder, ignore_errors=True)
         out["backends"][name] = result
+        done(out)
     return out
 
 
@@ -227,19 +235,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "reports" / "keyword-bench")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "keyword-bench.json")
+    parser.add_argument("--backends", default=",".join(BACKENDS), help="comma-separated, of: " + ", ".join(BACKENDS))
     args = parser.parse_args(argv)
+    backends = [b.strip() for b in args.backends.split(",") if b.strip()]
+    if not backends or set(backends) - set(BACKENDS):
+        parser.error(f"--backends takes names of: {', '.join(BACKENDS)}")
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.perf_counter()
     rows = synthetic_corpus(args.docs)
     questions = synthetic_questions(args.queries)
     log(f"[bench] {len(rows):,} synthetic chunks made in {time.perf_counter() - t0:.0f} s")
     shutil.rmtree(args.work, ignore_errors=True)
-    result = compare(rows, questions, args.work, log=log)
-    result["corpus"] = "synthetic (qa.bench.keyword_bench.synthetic_corpus)"
     common = Counter(w for _, _, x in rows[:20_000] for w in set(x.split()))
-    result["police_share"] = common["police"] / min(len(rows), 20_000)
+    about = {"corpus": "synthetic (qa.bench.keyword_bench.synthetic_corpus)",
+             "police_share": common["police"] / min(len(rows), 20_000)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2))
+
+    def save(result: dict) -> None:  # after each backend: a run cut short keeps what it measured
+        args.out.write_text(json.dumps({**result, **about, "load_average": os.getloadavg()}, indent=2))
+
+    result = compare(rows, questions, args.work, log=log, backends=backends, done=save)
     print(markdown(result))
     shutil.rmtree(args.work, ignore_errors=True)
     return 0
