@@ -13,7 +13,7 @@ stopwords and PyStemmer's English stemmer, k1 = 1.2, b = 0.75, numpy backend.
 question mix). ``python -m qa.bench.keyword_bench --docs 1000000`` runs it on a synthetic
 corpus shaped like releases (``synthetic_corpus``): 64-token chunks and 8-token titles
 whose content words follow a Zipf–Mandelbrot law, p(rank r) ∝ 1 / (r + 2.7), over the
-sample corpus's words by frequency ("police" first, in about 60% of chunks) and made-up
+sample corpus's words by frequency ("police" first, in two thirds of the chunks) and made-up
 words after them, 40% of tokens stopwords; the questions are four content words drawn from
 the same law, so about half of them hold a word that one chunk in five or more holds.
 """
