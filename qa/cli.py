@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -78,17 +79,13 @@ def ingest(
         raise typer.Exit(1)
 
 
+@contextmanager
 def _embedding_bar():
-    from contextlib import contextmanager
-
-    @contextmanager
-    def bar():
-        with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=console, transient=True) as progress_bar:
-            task = progress_bar.add_task("embed", total=None)
-            yield lambda n: progress_bar.update(task, advance=n)
-
-    return bar()
+    """A progress bar for embedding; yields the callback that advances it by n chunks."""
+    with Progress(TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True) as bar:
+        task = bar.add_task("embed", total=None)
+        yield lambda n: bar.update(task, advance=n)
 
 
 def _crawl_progress(url: str) -> None:

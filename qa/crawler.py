@@ -45,9 +45,10 @@ import yaml
 
 from qa import articles, pages
 from qa.dates import iso_date
+from qa.errors import SkipFile
 from qa.fetch import FetchError, Fetched, Fetcher, Forbidden, origin
 from qa.files import write_atomically
-from qa.releases import slug
+from qa.releases import decode, slug
 
 STATE_FILE = ".crawl-state.json"
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
@@ -339,11 +340,9 @@ def _kind(got: Fetched, text: str) -> str:
 
 
 def _decode(got: Fetched) -> str:
-    from qa.releases import decode
-
     try:
         return decode(got.body)
-    except Exception:
+    except SkipFile:  # NUL bytes: not text a reader would call a page, but read it as bytes anyway
         return got.body.decode("latin-1")
 
 
