@@ -46,6 +46,8 @@ def ingest(
     scope: Annotated[Optional[str], typer.Option(help="crawl only URLs under this prefix (default: the start URL's "
                                                       "host and folder)")] = None,
     prune: Annotated[bool, typer.Option("--prune", help="remove crawled releases the site no longer has")] = False,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="index only what this call gives, dropping releases "
+                                                            "indexed from elsewhere (for an unreadable index)")] = False,
 ) -> None:
     """Read releases, chunk, embed and publish a new index snapshot. Exit code 1 if any file or page was skipped."""
     from qa.ingest import ingest as run_ingest, is_stale
@@ -63,12 +65,12 @@ def ingest(
                 from qa.sources import crawl_and_ingest
 
                 result = crawl_and_ingest(settings, embedder, [(u, scope) for u in urls], paths, prune,
-                                          progress=_crawl_progress, embed_progress=progress)
+                                          progress=_crawl_progress, embed_progress=progress, rebuild=rebuild)
                 failed = _print_crawls(result.crawls)
                 report = result.ingest
             else:
                 failed = False
-                report = run_ingest(settings, embedder, paths or None, progress)
+                report = run_ingest(settings, embedder, paths or None, progress, rebuild)
     except QaError as exc:
         _fail(exc)
     if report is None:

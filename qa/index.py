@@ -19,6 +19,8 @@ from typing import Protocol
 
 import numpy as np
 
+from qa.errors import IndexIncompatible
+
 
 class VectorIndex(Protocol):
     kind: str
@@ -94,7 +96,11 @@ class FaissIndex:
     @classmethod
     def load(cls, path: Path) -> FaissIndex:
         faiss = _faiss()
-        index = faiss.read_index(str(path))
+        try:
+            index = faiss.read_index(str(path))
+        except RuntimeError:
+            what = "missing" if not path.exists() else "damaged"
+            raise IndexIncompatible(f"the vector index {path} is {what}: run `qa ingest` to rebuild it") from None
         nprobe = int(faiss.extract_index_ivf(index).nprobe) if "IVF" in type(index).__name__ else None
         return cls(index, nprobe)
 

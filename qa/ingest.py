@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from qa.errors import QaError
 from qa.index import FaissIndex
 from qa.releases import Release, corpus_files, load_corpus, real_path
 from qa.settings import Settings
-from qa.snapshot import Manifest, Snapshot, current_dir, new_build_dir, publish
+from qa.snapshot import Manifest, current_dir, new_build_dir, publish
 from qa.store import Store
 from qa.vectors import EmbeddingCache, Embedder, embed_with_cache
 
@@ -71,8 +72,12 @@ def _under(source: str, roots: Sequence[Path], corpus_dir: Path) -> bool:
 
 
 def ingest(settings: Settings, embedder: Embedder, paths: Sequence[Path] | None = None,
-           progress=None) -> IngestReport:
-    """Build and publish a new snapshot from ``paths``; returns what changed."""
+           progress=None, rebuild: bool = False) -> IngestReport:
+    """Build and publish a new snapshot from ``paths``; returns what changed.
+
+    With ``rebuild``, the snapshot holds only what ``paths`` give: releases indexed from
+    other sources are dropped (for an index whose release store cannot be read).
+    """
     started = time.perf_counter()
     roots = list(paths) if paths else [settings.corpus_dir]
     keywords.check_kind(settings.keyword_index)  # before hours of embedding, not after
@@ -85,30 +90,42 @@ def ingest(settings: Settings, embedder: Embedder, paths: Sequence[Path] | None 
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise QaError("another `qa ingest` is running on this index; wait for it to finish") from None
-        report = _ingest_locked(settings, embedder, roots, progress)
+        report = _ingest_locked(settings, embedder, roots, progress, rebuild)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], progress) -> IngestReport:
+def _previous_releases(settings: Settings, roots: list[Path]) -> tuple[dict[str, tuple], list[Release]]:
+    """The live snapshot's releases: their hashes, and those from sources outside ``roots`` (kept).
+
+    Read from the snapshot's SQLite store alone, so a damaged or incompatible vector or keyword
+    index (which this ingest rebuilds anyway) never makes releases from other folders or sites
+    drop out. Only a store that cannot be read stops the ingest, with nothing changed.
+    """
+    path = current_dir(settings.index_dir)
+    if path is None:
+        return {}, []
+    try:
+        store = Store(path / "qa.sqlite")
+        try:
+            previous = store.release_hashes()
+            kept = [store.release(rid) for rid, meta in previous.items()
+                    if not _under(meta[4], roots, settings.corpus_dir)]
+        finally:
+            store.close()
+    except sqlite3.Error as e:
+        raise QaError(f"the releases already indexed ({path / 'qa.sqlite'}) cannot be read ({e}), so nothing was "
+                      f"changed: run `qa ingest --rebuild` with every folder and site to index, which builds "
+                      f"the index from those alone") from None
+    return previous, kept
+
+
+def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], progress,
+                   rebuild: bool = False) -> IngestReport:
     loaded = load_corpus(roots, settings.corpus_dir, settings.web_dir)
     report = IngestReport(skipped=loaded.skipped, duplicates=loaded.duplicates)
 
-    previous: dict[str, tuple] = {}
-    kept: list[Release] = []
-    if current_dir(settings.index_dir) is not None:
-        try:
-            snap = Snapshot.open(settings.index_dir)
-        except QaError:
-            snap = None  # an incompatible index is rebuilt from the given paths
-        if snap is not None:
-            try:
-                previous = snap.store.release_hashes()
-                kept = [snap.store.release(rid) for rid, meta in previous.items()
-                        if not _under(meta[4], roots, settings.corpus_dir)]
-            finally:
-                snap.close()
-
+    previous, kept = ({}, []) if rebuild else _previous_releases(settings, roots)
     kept_hashes = {r.body_hash for r in kept}
     kept_ids = {r.id for r in kept}
     new: list[Release] = []

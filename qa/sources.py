@@ -90,7 +90,7 @@ class WebIngest:
 
 def crawl_and_ingest(settings: Settings, embedder, targets: Sequence[tuple[str, str | None]],
                      files: Sequence[Path] = (), prune: bool = False, fetcher: Fetcher | None = None,
-                     progress: Callable[[str], None] | None = None, embed_progress=None) -> WebIngest:
+                     progress: Callable[[str], None] | None = None, embed_progress=None, rebuild: bool = False) -> WebIngest:
     """Crawl each (url, scope) target, then ingest the crawled hosts' folders and ``files`` in one snapshot."""
     own = fetcher is None
     fetcher = fetcher or Fetcher.from_settings(settings)
@@ -112,7 +112,7 @@ def crawl_and_ingest(settings: Settings, embedder, targets: Sequence[tuple[str, 
     roots = [*files, *folders]
     if not roots:
         return WebIngest(crawls, None)
-    return WebIngest(crawls, ingest(settings, embedder, roots, embed_progress))
+    return WebIngest(crawls, ingest(settings, embedder, roots, embed_progress, rebuild))
 
 
 def sync(settings: Settings, embedder, prune: bool = False, fetcher: Fetcher | None = None,

@@ -146,6 +146,61 @@ def test_ingesting_another_folder_keeps_existing_releases(built_index, tmp_path)
     check_consistent(settings).close()
 
 
+def _with_extra_folder(built_index, tmp_path) -> tuple[Path, set[str]]:
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "b.txt").write_text("Officers arrested a man in Watford on Friday after a burglary on the high street.\n")
+    report = ingest(built_index.settings, built_index.embedder, [extra])
+    assert report.releases == 15
+    return extra, set(report.added)
+
+
+@pytest.mark.parametrize("damage", ["keyword index", "vector index", "format"])
+def test_a_damaged_index_loses_no_release_from_other_folders(built_index, tmp_path, damage):
+    """Re-ingesting the corpus over a snapshot whose indexes cannot be opened keeps the other folder's releases."""
+    import shutil
+
+    from qa import keywords
+    from qa.snapshot import current_dir
+
+    settings = built_index.settings
+    _, extra_ids = _with_extra_folder(built_index, tmp_path)
+    live = current_dir(settings.index_dir)
+    if damage == "keyword index":
+        shutil.rmtree(live / keywords.FOLDER)
+    elif damage == "vector index":
+        (live / "vectors.faiss").write_bytes(b"garbage")
+    else:
+        manifest = json.loads((live / "manifest.json").read_text())
+        (live / "manifest.json").write_text(json.dumps({**manifest, "format": 0}))
+    with pytest.raises(QaError):
+        Snapshot.open(settings.index_dir)
+    report = ingest(settings, built_index.embedder)
+    assert report.releases == 15 and report.removed == [] and report.unchanged == 14
+    snap = check_consistent(settings)
+    assert all(snap.store.release(rid) is not None for rid in extra_ids)
+    snap.close()
+
+
+def test_an_unreadable_release_store_changes_nothing_until_rebuild(built_index, tmp_path):
+    from qa.snapshot import current_dir
+
+    settings = built_index.settings
+    extra, extra_ids = _with_extra_folder(built_index, tmp_path)
+    live = current_dir(settings.index_dir)
+    (live / "qa.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(QaError, match=r"releases already indexed .* cannot be read .* nothing was changed: run "
+                                      r"`qa ingest --rebuild`"):
+        ingest(settings, built_index.embedder)
+    assert current_dir(settings.index_dir) == live
+    report = ingest(settings, built_index.embedder, [settings.corpus_dir, extra], rebuild=True)
+    assert report.releases == 15 and set(report.added) >= extra_ids
+    check_consistent(settings).close()
+    from qa.cli import app
+
+    assert "--rebuild" in runner.invoke(app, ["ingest", "--help"]).output
+
+
 def test_ingest_of_a_missing_path_is_refused(built_index, tmp_path):
     with pytest.raises(QaError, match="does not exist"):
         ingest(built_index.settings, built_index.embedder, [tmp_path / "nowhere"])
