@@ -13,7 +13,10 @@
   possessive ("Bedfordshire's commissioner"), a time ("last year") or a qualifier
   ("alone", "first") — and must be supported by the answer's own sentence or its
   neighbours. The others name the topic ("Operation Hotspot" in "how many arrests did
-  Operation Hotspot make") and must be supported somewhere in the answer's release.
+  Operation Hotspot make") and must be supported somewhere in the answer's release and,
+  but for acronyms, near the answer: its sentence, the neighbours, or the release's title
+  and lead (a near-miss question's named thing is often in the release, but the fact
+  beside the answer is about something else).
 
 The rules read the question's words only: the wh-word and the noun after it, a table of
 head nouns for each type, and written shapes for names and numbers. No rule knows any
@@ -179,11 +182,13 @@ def _head_noun(q: str) -> str:
 
     words = re.findall(r"[a-z\-']+", m.group(1))[:6]
     candidates = []
-    for w in words:
+    for k, w in enumerate(words):
         if (w in AUX or w in PREPOSITIONS) and candidates:
             break
+        # "police" in "the police operation that …" is a noun before a noun, not the verb "to police"
+        before_noun = k + 1 < len(words) and _noun_of_type(words[k + 1])
         if candidates and w not in DETERMINERS and _verb(w, lemminflect, ("VBD", "VBZ", "VBP")) \
-                and not _noun_of_type(w):
+                and not _noun_of_type(w) and not before_noun:
             break
         candidates.append(w)
         if w.endswith(("'s", "s'")):

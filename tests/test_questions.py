@@ -23,6 +23,8 @@ TYPES = [
     ("Who is the Police and Crime Commissioner for Northumbria?", "person"),
     ("Which detective inspector is leading the investigation?", "person"),
     ("What is the name of the officer who was injured?", "person"),
+    ("What is the name of the police operation that targets fly-tipping in Kent?", "organisation"),
+    ("Which force polices the motorway?", "organisation"),
     ("Which charity runs the victims' helpline?", "organisation"),
     ("Which company's lorry was stolen from the depot?", "organisation"),
     ("Where did the collision happen?", "place"),

@@ -93,6 +93,28 @@ def test_a_place_the_answer_sentence_does_not_support_is_a_constraint_missing_re
     assert not near.abstained
 
 
+def test_a_topic_named_in_the_release_but_not_near_the_answer_is_a_constraint_missing_refusal():
+    """A near-miss: the release names Operation Tropic, but the launch date beside it is another campaign's."""
+    text = ("Rogue traders were warned across the county. Officers visited 40 homes. Operation Tropic is run "
+            "with trading standards. The team also met residents at a fair. The weather was fine. "
+            "Later, a separate campaign was launched in May.")
+    a = answerer({"May": 6.0}).answer("In which month was Operation Tropic launched?",
+                                      [passage(text, title="Rogue traders warned")])
+    assert a.abstained and a.reason == "constraint_missing" and "Operation Tropic" in a.note
+    # named in the answer's sentence, beside it, or in the release's title or lead, it is an answer
+    for text, title in (("Operation Tropic was launched in May.", "Rogue traders warned"),
+                        ("Rogue traders were warned. Operation Tropic began in May.", "News"),
+                        ("It was launched in May.", "Operation Tropic"),
+                        ("Operation Tropic targets rogue traders. Officers visited 40 homes. The team met residents. "
+                         "The weather was fine. It was launched in May.", "News")):
+        assert not answerer({"May": 6.0}).answer("In which month was Operation Tropic launched?",
+                                                 [passage(text, title=title)]).abstained
+    # an acronym may be said another way near the answer ("the Commissioner" for the PCC)
+    said = "The Commissioner set the budget. It rose by £2m this year."
+    assert not answerer({"£2m": 6.0}).answer("How much did the PCC's budget rise by?",
+                                             [passage(said, title="Police and Crime Commissioner's budget")]).abstained
+
+
 def test_a_name_no_passage_mentions_is_no_evidence():
     a = answerer({"157": 6.0}).answer("How many arrests did Operation Nightjar make?", [passage(HOTSPOT)])
     assert a.abstained and a.reason == "no_evidence" and "Nightjar" in a.note
@@ -124,6 +146,9 @@ def test_the_sentence_picker_answers_when_the_reader_cannot_load():
     ("date", "Operation Hotspot", False), ("person", "Jonathan Ash-Edwards", True), ("person", "the commissioner", True),
     ("person", "local residents", True), ("person", "157", False), ("contact", "0800 555 111", True), ("contact", "the helpline", False),
     ("place", "Watford", True), ("place", "the town centre", False), ("description", "because it was late", True),
+    # a year is no count (or age), a length of time no date
+    ("count", "2012", False), ("count", "from 2007 until 2012", False), ("count", "2000 arrests", True),
+    ("date", "over 400 years", False), ("date", "over 400", False), ("date", "2012", True), ("date", "in May 2016", True),
 ])
 def test_type_ok(kind, span, ok):
     assert checks.type_ok(kind, span) is ok

@@ -126,7 +126,7 @@ def threshold_table(rows: list[ReaderRow], model) -> list[dict]:
     abstention recall on unanswerable questions and the false-abstention rate on answerable ones."""
     probs = [model.probability(r.features) if r.features is not None else None for r in rows]
     out = []
-    for t in [i / 100 for i in range(5, 96)]:
+    for t in [i / 100 for i in range(1, 96)]:
         f1 = rec = false = by_threshold = 0.0
         for r, p in zip(rows, probs):
             refused = p is None or p < t

@@ -1,8 +1,9 @@
 """The checks an answer must pass: it is the kind of thing asked for, and it respects the question's constraints.
 
 * :func:`type_ok` — the span has the written shape of the expected type: a count holds a
-  number (digits or a number word), money a currency sign or "pounds", a percentage "%"
-  or "per cent", a date a day, month, year, weekday, time of day or "end/start of …", a
+  number (digits or a number word) and is not a year on its own ("2012" is no age), money a
+  currency sign or "pounds", a percentage "%" or "per cent", a date a day, month, year,
+  weekday, time of day or "end/start of …" and is not a length of time ("over 400 years"), a
   duration a number with a unit of time, a contact a phone number, email, web address or
   postcode, a person, organisation or place a capitalised word (or, for a person, a job
   title such as "the Home Secretary"). Lists and descriptions have no shape to check.
@@ -36,25 +37,36 @@ TIME_OF_DAY = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\
                          r"\bmidday\b|\b(?:morning|afternoon|evening|night)\b", re.I)
 DATE_WORDS = re.compile(r"\b(?:end|start|beginning|middle|close) of\b|\b(?:spring|summer|autumn|winter|christmas|"
                         r"easter|today|yesterday|tomorrow|century|decade)\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
-                        r"\b(?:\d{1,2}(?:st|nd|rd|th)?|\d{3,4}s?)\b", re.I)
+                        r"\b(?:\d{1,2}(?:st|nd|rd|th)?|\d{4}s?)\b", re.I)
 PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)|(?<!\w)\d{3}(?!\w)")
 EMAIL_URL = re.compile(r"\S+@\S+\.\w+|\bwww\.\S+|https?://\S+|\b\w+\.(?:gov|org|police|co|com|uk)\b|\bwebsite\b|"
                        r"@\w+", re.I)
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
+SPAN_OF_TIME = re.compile(r"\b\d[\d,.]*\s+(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
 _ONLY_SHARPEN = frozenset({"alone", "only", "each", "every", "per"})
+
+
+def only_years(span: str) -> bool:
+    """Whether every number of ``span`` is a year ("2012", "from 2007 until 2012"), none of them counting
+    the thing after it ("2000 arrests")."""
+    numbers = list(re.finditer(r"\d[\d,.]*", span))
+    return bool(numbers) and all(
+        re.fullmatch(r"(?:19|20)\d{2}", m.group()) and not re.match(r"\s+[A-Za-z]+s\b", span[m.end():])
+        for m in numbers)
 
 
 def type_ok(expected: AnswerType, span: str) -> bool:
     """Whether ``span`` has the written shape of the ``expected`` type (see the module docstring)."""
     has_number = bool(DIGIT.search(span) or NUMBER_WORD.search(span))
-    if expected == "count":  # a number of things, not an amount of money or a share
-        return has_number and not re.search(r"[£$€%]|\bper ?cent\b", span, re.I)
+    if expected == "count":  # a number of things, not an amount of money, a share or a year on its own
+        return has_number and not re.search(r"[£$€%]|\bper ?cent\b", span, re.I) and not only_years(span)
     if expected == "money":
         return bool(MONEY.search(span)) and has_number or bool(re.search(r"[£$€]\s?\d", span))
     if expected == "percentage":
         return bool(PERCENT.search(span))
-    if expected == "date":
-        return bool(spans.DATE.search(span) or TIME_OF_DAY.search(span) or DATE_WORDS.search(span))
+    if expected == "date":  # "over 400 years" is a length of time, not a date
+        dated = bool(spans.DATE.search(span) or TIME_OF_DAY.search(span) or DATE_WORDS.search(span))
+        return dated and not (SPAN_OF_TIME.search(span) and not spans.DATE.search(span))
     if expected == "duration":
         return has_number or bool(re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I))
     if expected == "contact":
@@ -105,6 +117,11 @@ def _phrase_in(words: list[str], normed: str) -> bool:
 def _initials(text: str) -> set[str]:
     runs = re.finditer(r"[A-Z][\w’'\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w’'\-]*)+", text)
     return {"".join(w[0] for w in m.group().split() if w[0].isupper()) for m in runs}
+
+
+def is_acronym(name: str) -> bool:
+    """"PCC", "HMICFRS": a name that a release may say in words instead, or by a role ("the Commissioner")."""
+    return name.isupper() and len(name) <= 6
 
 
 def name_supported(name: str, text: str, normed: str | None = None) -> bool:

@@ -135,7 +135,7 @@ class ReadingAnswerer:
         in releases that say "the Commissioner"), so it does not count here; the checks and the calibrated model
         weigh it."""
         text = "\n".join(bodies.values())
-        names = [c for c in analysis.constraints if c.kind == "name" and not (c.text.isupper() and len(c.text) <= 6)]
+        names = [c for c in analysis.constraints if c.kind == "name" and not checks.is_acronym(c.text)]
         return [c.text for c in checks.missing(names, text)]
 
     def _bodies(self, passages: list[Passage]) -> dict[str, str]:
@@ -156,6 +156,12 @@ class ReadingAnswerer:
                    bodies: dict[str, str], timeframe: Timeframe | None = None) -> list[Candidate]:
         qstems = {spans.stem(w) for w in content_words(analysis.question)}
         names = [c for c in analysis.topic if c.kind == "name"]
+        # The topic's names must be near the answer too, not only somewhere in its release: a near-miss
+        # question's named thing is in the release, but the fact beside the answer is about something else.
+        # Near is the answer's sentence, its neighbours, or what the release is about (its title and lead).
+        # An acronym may be said another way there ("the PCC" as "the Commissioner"), so it is not asked for.
+        near = [c for c in names if not checks.is_acronym(c.text)]
+        leads = {rid: _lead(body) for rid, body in bodies.items()}
         # The release-level checks depend on the release only: once per release, not once per span.
         topic_missing = {rid: checks.missing(analysis.topic, body) for rid, body in bodies.items()}
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
@@ -175,7 +181,8 @@ class ReadingAnswerer:
                 sentence = bounds[k]
                 window = p.title + "\n" + p.text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
                 own = p.text[sentence[0]:sentence[1]]
-                strict_missing = checks.missing(analysis.strict + focus, window)
+                strict_missing = checks.missing(analysis.strict + focus, window) + checks.missing(
+                    near, window + "\n" + leads[p.release_id])
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date]
@@ -284,6 +291,12 @@ class ReadingAnswerer:
         else:
             answer.answer = said + answer.answer[len(ABSTAIN_TEXT):]
         return answer
+
+
+def _lead(body: str, n: int = 2) -> str:
+    """A release's title (its first line) and the first ``n`` sentences after it: what the release is about."""
+    title, _, rest = body.partition("\n")
+    return title + "\n" + " ".join(rest[s.start:s.end] for s in sentences(rest)[:n])
 
 
 def _short(analysis: Analysis, c: Candidate) -> str:
