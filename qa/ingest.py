@@ -160,8 +160,8 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
         store.add(releases, chunks)
     finally:
         store.close()
-    index = FaissIndex.build(vectors, settings.exact_index_max) if len(chunks) else FaissIndex.build(
-        vectors.reshape(0, embedder.dim), settings.exact_index_max)
+    index = FaissIndex.build(vectors if len(chunks) else vectors.reshape(0, embedder.dim), settings.exact_index_max,
+                             pq_min=settings.pq_index_min)
     index.save(build / "vectors.faiss")
     keywords.build(settings.keyword_index, build, ((i, c.title, c.text) for i, c in enumerate(chunks)))
     Manifest(

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(128, ge=32)
     # Above this many chunks the vector index is approximate (IVF); below, exact.
     exact_index_max: int = Field(100_000, gt=0)
+    # From this many chunks the vector index is compressed (IVF-PQ, exact vectors on disk for re-ranking).
+    pq_index_min: int = Field(2_000_000, gt=0)
 
     # Retrieval
     top_k: int = Field(5, gt=0, le=100)

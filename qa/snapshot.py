@@ -89,7 +89,7 @@ class Snapshot:
                                     f"run `qa ingest` to re-embed the corpus with the new model")
         index = FaissIndex.load(path / "vectors.faiss")
         if index.nprobe and manifest.nprobe:
-            index.index.nprobe = index.nprobe = manifest.nprobe
+            index.set_nprobe(manifest.nprobe)
         if dim is not None and index.dim != dim:
             raise IndexIncompatible(f"the index has {index.dim}-dimensional vectors but the model makes {dim}: "
                                     f"run `qa ingest` to re-embed the corpus")

@@ -177,3 +177,21 @@ def test_a_missed_target_says_by_how_much() -> None:
     assert checks["ask (reader, the default) p50"]["met"] is True
     assert checks["serving-process RSS"]["met"] is None
     assert not math.isnan(checks["recall@10 vs exact"]["measured"])
+
+
+def test_pq_bench_grows_the_same_vectors_again_and_its_exact_search_is_exact(monkeypatch):
+    """The 10M benchmark makes each batch of vectors twice (to build, then to search exactly): both must agree."""
+    import numpy as np
+
+    from qa.bench import pq_bench
+
+    monkeypatch.setattr(pq_bench, "BATCH", 1_000)
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal((300, 16)).astype(np.float32)
+    base /= np.linalg.norm(base, axis=1, keepdims=True)
+    whole = np.concatenate(list(pq_bench.batches(base, 3_500, 0.5, seed=4)))
+    assert whole.shape == (3_500, 16) and np.allclose(np.linalg.norm(whole, axis=1), 1, atol=1e-5)
+    assert np.array_equal(whole[2_000:3_000], pq_bench.grown(base, 2_000, 3_000, 0.5, seed=4))
+    queries = base[:7]
+    top = pq_bench.exact_top(base, 3_500, queries, 10, 0.5, seed=4)
+    assert np.array_equal(top, np.argsort(-(queries @ whole.T), axis=1, kind="stable")[:, :10])

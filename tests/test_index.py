@@ -98,3 +98,62 @@ def test_save_and_load_round_trip(which, flat, ivf, data, tmp_path):
     a_scores, a_ids = index.search(data[1][:20], 10)
     b_scores, b_ids = loaded.search(data[1][:20], 10)
     assert (a_ids == b_ids).all() and np.allclose(a_scores, b_scores)
+
+
+# -- IVF-PQ: compressed codes in RAM, exact vectors on disk for re-ranking --------------------------------------
+
+def on_topics(n: int, dim: int, seed: int) -> np.ndarray:
+    """Unit vectors in 200 clusters, like embeddings of releases on a few hundred topics."""
+    rng = np.random.default_rng(seed)
+    centres = rng.standard_normal((200, dim)).astype(np.float32)
+    x = centres[rng.integers(0, 200, n)] + 0.6 * rng.standard_normal((n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_pq_params_follow_the_documented_formula():
+    from qa.index import pq_params
+
+    p = pq_params(10_000_000, 384)
+    assert (p.nlist, p.m, p.nprobe, p.train) == (4096, 48, 256, 163_840) and p.factory == "OPQ48,IVF4096,PQ48"
+    assert pq_params(1_000, 64).nlist == 256 and pq_params(10**12, 384).nlist == 65_536
+    assert pq_params(5_000_000, 100).m == 10  # a divisor of the dimension
+
+
+def test_an_ivfpq_index_reranks_by_exact_vectors_and_survives_a_round_trip(tmp_path):
+    from qa.index import exact_path
+
+    vectors = on_topics(12_000, 32, seed=1)
+    queries = on_topics(50, 32, seed=2)
+    index = FaissIndex.build(vectors, exact_max=1_000, pq_min=10_000)
+    assert index.kind == "ivfpq" and index.ntotal == 12_000
+    exact = FaissIndex.build(vectors, exact_max=10**9)
+    _, truth = exact.search(queries, 10)
+    scores, ids = index.search(queries, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(ids, truth)])
+    assert recall >= 0.9, recall
+    # the scores are the exact inner products (of float16 vectors), best first
+    assert np.allclose(scores[0], vectors[ids[0]] @ queries[0], atol=2e-3) and np.all(np.diff(scores, axis=1) <= 1e-6)
+
+    index.save(tmp_path / "vectors.faiss")
+    assert exact_path(tmp_path / "vectors.faiss").is_file()
+    loaded = FaissIndex.load(tmp_path / "vectors.faiss")
+    assert loaded.kind == "ivfpq" and isinstance(loaded.exact, np.memmap) and loaded.nprobe == index.nprobe
+    assert np.array_equal(loaded.search(queries, 10)[1], ids)
+
+    allowed = np.arange(0, 12_000, 7)
+    _, some = loaded.search(queries[:5], 10, allowed=allowed)
+    assert set(some[some >= 0].tolist()) <= set(allowed.tolist()) and (some >= 0).sum() == 50
+
+
+def test_ivfpq_exact_vectors_missing_or_of_another_index_are_refused(tmp_path):
+    from qa.errors import IndexIncompatible
+    from qa.index import exact_path
+
+    index = FaissIndex.build(on_topics(11_000, 16, seed=3), exact_max=1_000, pq_min=10_000)
+    index.save(tmp_path / "vectors.faiss")
+    np.save(exact_path(tmp_path / "vectors.faiss"), np.zeros((10, 16), np.float16))
+    with pytest.raises(IndexIncompatible, match="hold 10 vectors but the index has 11,000: run `qa ingest`"):
+        FaissIndex.load(tmp_path / "vectors.faiss")
+    exact_path(tmp_path / "vectors.faiss").unlink()
+    with pytest.raises(IndexIncompatible, match="missing or damaged: run `qa ingest`"):
+        FaissIndex.load(tmp_path / "vectors.faiss")
