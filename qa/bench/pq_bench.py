@@ -110,14 +110,22 @@ def questions(model: str, count: int, eval_dir: Path) -> np.ndarray:
     return np.ascontiguousarray(make_embedder(model).embed_batch(chosen), dtype=np.float32)
 
 
-def query_worker(folder: Path, queries_path: Path, k: int, warmup: int = 5) -> dict:
-    """Load the saved index as a snapshot would and time each question alone (one thread)."""
+def query_worker(folder: Path, queries_path: Path, k: int, warmup: int = 5, nprobe: int | None = None,
+                 rerank: int | None = None) -> dict:
+    """Load the saved index as a snapshot would and time each question alone (one thread). ``nprobe`` and
+    ``rerank`` replace the formula's values, to see which one limits recall (``--keep``, then ``--query``)."""
     import faiss
 
+    from qa import index as index_module
+
     faiss.omp_set_num_threads(1)
+    if rerank:
+        index_module.rerank_depth = lambda _k: rerank
     t0 = time.perf_counter()
     index = FaissIndex.load(folder / "vectors.faiss")
     load_s = time.perf_counter() - t0
+    if nprobe:
+        index.set_nprobe(nprobe)
     queries = np.load(queries_path)
     for q in queries[:warmup]:
         index.search(q, k)
@@ -128,10 +136,13 @@ def query_worker(folder: Path, queries_path: Path, k: int, warmup: int = 5) -> d
         times.append((time.perf_counter() - t) * 1000)
         ids.append(found[0].tolist())
     with open("/proc/self/status") as f:  # VmHWM, not ru_maxrss, which keeps the parent's peak across exec
-        status = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in f if line.startswith(("VmRSS", "VmHWM"))}
+        status = {line.split(":")[0]: int(line.split()[1]) / 1024 for line in f
+                  if line.startswith(("VmRSS", "VmHWM", "RssAnon", "RssFile"))}
+    # RssFile is mostly the exact vectors' pages the re-ranking touched: file-backed, reclaimed under pressure
     return {"load_s": round(load_s, 2), "p50_ms": round(float(np.percentile(times, 50)), 2),
             "p95_ms": round(float(np.percentile(times, 95)), 2), "rss_mb": round(status["VmRSS"], 1),
-            "peak_rss_mb": round(status["VmHWM"], 1), "ids": ids}
+            "peak_rss_mb": round(status["VmHWM"], 1), "rss_anon_mb": round(status["RssAnon"], 1),
+            "rss_file_mb": round(status["RssFile"], 1), "ids": ids}
 
 
 def run(n: int, work: Path, model: str, count: int, sigma: float = 0.5, seed: int = 0, k: int = 10,
@@ -158,6 +169,7 @@ def run(n: int, work: Path, model: str, count: int, sigma: float = 0.5, seed: in
     truth = exact_top(base, n, queries, k, sigma, seed)
     exact_s = time.perf_counter() - t0
     log(f"exact top {k} by brute force in {exact_s:.0f} s")
+    np.save(work / "truth.npy", truth)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     out = subprocess.run([sys.executable, "-m", "qa.bench.pq_bench", "--query", str(work), "--k", str(k)],
                          capture_output=True, text=True, env=env, check=True)
@@ -180,11 +192,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=PROJECT_ROOT / "reports" / "pq-bench")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports" / "bench" / "pq-10m.json")
     parser.add_argument("--keep", action="store_true", help="keep the index and its exact vectors")
-    parser.add_argument("--query", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--query", type=Path, help="time the questions on an index kept by --keep, in this process")
     parser.add_argument("--k", type=int, default=10, help=argparse.SUPPRESS)
+    parser.add_argument("--nprobe", type=int, help="with --query: lists to probe instead of the formula's")
+    parser.add_argument("--rerank", type=int, help="with --query: code matches to re-rank instead of the formula's")
     args = parser.parse_args(argv)
     if args.query:
-        print(json.dumps(query_worker(args.query, args.query / "queries.npy", args.k)))
+        result = query_worker(args.query, args.query / "queries.npy", args.k, nprobe=args.nprobe, rerank=args.rerank)
+        truth = args.query / "truth.npy"
+        if truth.exists():
+            result["recall_at_10"] = round(float(np.mean([len(set(a) & set(b)) / args.k for a, b in
+                                                          zip(result["ids"], np.load(truth).tolist())])), 4)
+        print(json.dumps(result))
         return
     from qa.settings import get_settings
 
