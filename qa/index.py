@@ -212,11 +212,12 @@ class FaissIndex:
             what = "missing" if not path.exists() else "damaged"
             raise IndexIncompatible(f"the vector index {path} is {what}: run `qa ingest` to rebuild it") from None
         try:
-            nprobe = int(faiss.extract_index_ivf(index).nprobe)
+            ivf = faiss.downcast_index(faiss.extract_index_ivf(index))
         except RuntimeError:  # not an IVF index
-            nprobe = None
+            ivf = None
+        nprobe = int(ivf.nprobe) if ivf is not None else None
         exact = None
-        if isinstance(faiss.downcast_index(faiss.extract_index_ivf(index)) if nprobe else None, faiss.IndexIVFPQ):
+        if isinstance(ivf, faiss.IndexIVFPQ):
             try:
                 exact = np.load(exact_path(path), mmap_mode="r")
             except (OSError, ValueError):
