@@ -197,11 +197,7 @@ class FaissIndex:
         if self.exact is not None:
             target = exact_path(path)
             if not (isinstance(self.exact, np.memmap) and Path(self.exact.filename).resolve() == target.resolve()):
-                out = np.lib.format.open_memmap(target, mode="w+", dtype=np.float16, shape=self.exact.shape)
-                for i in range(0, len(self.exact), 100_000):
-                    out[i:i + 100_000] = self.exact[i:i + 100_000]
-                out.flush()
-                del out
+                np.save(target, self.exact)
 
     @classmethod
     def load(cls, path: Path) -> FaissIndex:

@@ -64,9 +64,10 @@ def type_ok(expected: AnswerType, span: str) -> bool:
         return bool(MONEY.search(span)) and has_number or bool(re.search(r"[£$€]\s?\d", span))
     if expected == "percentage":
         return bool(PERCENT.search(span))
-    if expected == "date":  # "over 400 years" is a length of time, not a date
-        dated = bool(spans.DATE.search(span) or TIME_OF_DAY.search(span) or DATE_WORDS.search(span))
-        return dated and not (SPAN_OF_TIME.search(span) and not spans.DATE.search(span))
+    if expected == "date":  # a written date, or a time or day word that is not a length of time ("over 400 years")
+        if spans.DATE.search(span):
+            return True
+        return bool(TIME_OF_DAY.search(span) or DATE_WORDS.search(span)) and not SPAN_OF_TIME.search(span)
     if expected == "duration":
         return has_number or bool(re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I))
     if expected == "contact":

@@ -161,8 +161,8 @@ class ReadingAnswerer:
         # Near is the answer's sentence, its neighbours, or what the release is about (its title and lead).
         # An acronym may be said another way there ("the PCC" as "the Commissioner"), so it is not asked for.
         near = [c for c in names if not checks.is_acronym(c.text)]
-        leads = {rid: _lead(body) for rid, body in bodies.items()}
         # The release-level checks depend on the release only: once per release, not once per span.
+        not_in_lead = {rid: checks.missing(near, _lead(body)) for rid, body in bodies.items()}
         topic_missing = {rid: checks.missing(analysis.topic, body) for rid, body in bodies.items()}
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
         focus = [Constraint("name", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
@@ -181,8 +181,7 @@ class ReadingAnswerer:
                 sentence = bounds[k]
                 window = p.title + "\n" + p.text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
                 own = p.text[sentence[0]:sentence[1]]
-                strict_missing = checks.missing(analysis.strict + focus, window) + checks.missing(
-                    near, window + "\n" + leads[p.release_id])
+                strict_missing = checks.missing(analysis.strict + focus + not_in_lead[p.release_id], window)
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date]

@@ -61,14 +61,18 @@ def base_vectors(reports: Path) -> np.ndarray:
     return np.concatenate(out).astype(np.float32)
 
 
-def grown(base: np.ndarray, lo: int, hi: int, sigma: float, seed: int) -> np.ndarray:
-    """Vectors ``lo`` to ``hi`` of the grown set (``lo`` a multiple of ``BATCH``)."""
-    rng = np.random.default_rng([seed, lo // BATCH])
-    noise = rng.standard_normal((hi - lo, base.shape[1]), dtype=np.float32)
+def _noisy(vectors: np.ndarray, rng: np.random.Generator, sigma: float) -> np.ndarray:
+    """``normalise(v + e)`` for each row ``v``, ``e`` Gaussian noise scaled to norm ``sigma``."""
+    noise = rng.standard_normal(vectors.shape, dtype=np.float32)
     noise *= sigma / np.linalg.norm(noise, axis=1, keepdims=True)
-    x = base[np.arange(lo, hi) % len(base)] + noise
+    x = vectors + noise
     x /= np.linalg.norm(x, axis=1, keepdims=True)
     return x
+
+
+def grown(base: np.ndarray, lo: int, hi: int, sigma: float, seed: int) -> np.ndarray:
+    """Vectors ``lo`` to ``hi`` of the grown set (``lo`` a multiple of ``BATCH``)."""
+    return _noisy(base[np.arange(lo, hi) % len(base)], np.random.default_rng([seed, lo // BATCH]), sigma)
 
 
 def batches(base: np.ndarray, n: int, sigma: float, seed: int):
@@ -80,10 +84,7 @@ def training_sample(base: np.ndarray, n: int, size: int, sigma: float, seed: int
     """``size`` vectors drawn like the grown set's, from a generator of their own."""
     rng = np.random.default_rng([seed, 10**9])
     rows = rng.choice(n, size=size, replace=False)
-    noise = rng.standard_normal((size, base.shape[1]), dtype=np.float32)
-    noise *= sigma / np.linalg.norm(noise, axis=1, keepdims=True)
-    x = base[rows % len(base)] + noise
-    return x / np.linalg.norm(x, axis=1, keepdims=True)
+    return _noisy(base[rows % len(base)], rng, sigma)
 
 
 def exact_top(base: np.ndarray, n: int, queries: np.ndarray, k: int, sigma: float, seed: int) -> np.ndarray:
