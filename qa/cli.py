@@ -48,6 +48,11 @@ def ingest(
     prune: Annotated[bool, typer.Option("--prune", help="remove crawled releases the site no longer has")] = False,
     rebuild: Annotated[bool, typer.Option("--rebuild", help="index only what this call gives, dropping releases "
                                                             "indexed from elsewhere (for an unreadable index)")] = False,
+    ray: Annotated[Optional[str], typer.Option(
+        "--ray", metavar="ADDRESS",
+        help="embed on a Ray cluster: host:port of a `ray start --head`, ray://host:10001, or auto for the cluster "
+             "this machine belongs to (default: QA_RAY_ADDRESS; unset: this machine); needs pip install -e '.[ray]'"
+    )] = None,
 ) -> None:
     """Read releases, chunk, embed and publish a new index snapshot. Exit code 1 if any file or page was skipped."""
     from qa.ingest import ingest as run_ingest, is_stale
@@ -59,7 +64,7 @@ def ingest(
         if if_stale and not targets and not is_stale(settings):
             console.print(f"index in {settings.index_dir} is up to date with {settings.corpus_dir}")
             return
-        embedder = _service().embedder
+        embedder = _ingest_embedder(settings, ray)
         with _embedding_bar() as progress:
             if urls:
                 from qa.sources import crawl_and_ingest
@@ -77,8 +82,21 @@ def ingest(
         out.print("nothing crawled, nothing ingested; the index is as it was")
         raise typer.Exit(1)
     _print_ingest(report, settings)
+    if getattr(embedder, "workers_seen", None):
+        out.print(f"embedded on {len(embedder.workers_seen)} Ray worker(s) of {embedder.address}", highlight=False)
     if report.skipped or failed:
         raise typer.Exit(1)
+
+
+def _ingest_embedder(settings, ray: str | None):
+    """The service's embedder, or one that embeds on the Ray cluster of ``--ray`` / QA_RAY_ADDRESS."""
+    embedder = _service().embedder
+    address = ray or settings.ray_address
+    if not address:
+        return embedder
+    from qa.cluster import RayEmbedder
+
+    return RayEmbedder(embedder, address, settings.ray_workers, settings.ray_batch_size, settings.ray_cpus_per_worker)
 
 
 @contextmanager

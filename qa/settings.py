@@ -57,6 +57,12 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_timeout_s: float = Field(30.0, gt=0)
 
+    # Embedding on a Ray cluster (`qa ingest --ray ADDRESS`; qa.cluster). None: embed on this machine.
+    ray_address: str | None = None
+    ray_workers: int = Field(2, ge=1)
+    ray_batch_size: int = Field(256, gt=0)
+    ray_cpus_per_worker: float = Field(1.0, gt=0)
+
     # Serving
     api_key: str = ""
     protect_pages: bool = False

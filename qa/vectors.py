@@ -249,15 +249,25 @@ def embed_with_cache(embedder: Embedder, texts: Sequence[str], cache: EmbeddingC
             vectors[i] = cached[k]
     # Sort the missing texts by length so each batch pads little.
     todo.sort(key=lambda i: len(texts[i]))
-    for lo in range(0, len(todo), batch):
-        part = todo[lo:lo + batch]
-        out = embedder.embed_batch([texts[i] for i in part])
+    for rows, out in _pieces(embedder, [texts[i] for i in todo], batch):
+        part = [todo[r] for r in rows]
         vectors[part] = out
         if cache:
             cache.put_many([(keys[i], v) for i, v in zip(part, out)])
         if progress:
             progress(len(part))
     return vectors, len(todo)
+
+
+def _pieces(embedder: Embedder, texts: list[str], batch: int):
+    """(positions, vectors) for ``texts``: from the embedder's own stream when it has one (a cluster
+    embeds everything as one job), else ``batch`` texts per call."""
+    stream = getattr(embedder, "embed_stream", None)
+    if stream is not None and texts:
+        yield from stream(texts)
+        return
+    for lo in range(0, len(texts), batch):
+        yield range(lo, min(lo + batch, len(texts))), embedder.embed_batch(texts[lo:lo + batch])
 
 
 def make_embedder(model: str, batch_size: int = 32) -> Embedder:
