@@ -94,7 +94,8 @@ class Service:
         decision = None
         timeframe = frame if frame or frame.present else None
         if isinstance(self.answerer, ReadingAnswerer):
-            answer, decision = self.answerer.answer_decided(asked or question, passages, timeframe)
+            answer, decision = self.answerer.answer_decided(asked or question, passages, timeframe,
+                                                            said=question if asked else None)
         else:
             answer = self.answerer.answer(asked or question, passages)
         answer.question, answer.rewritten, answer.timeframe = question, asked, timeframe

@@ -115,6 +115,23 @@ def test_a_topic_named_in_the_release_but_not_near_the_answer_is_a_constraint_mi
                                              [passage(said, title="Police and Crime Commissioner's budget")]).abstained
 
 
+def test_a_name_carried_from_the_last_turn_needs_the_release_not_the_answers_neighbourhood():
+    """"and in which month was it launched?" after a question about Operation Tropic is rewritten to name it;
+    the person did not name it, so the release must mention it, but the answer's sentence needn't repeat it."""
+    text = ("Rogue traders were warned across the county. Officers visited 40 homes. Operation Tropic is run "
+            "with trading standards. The team also met residents at a fair. The weather was fine. "
+            "It was launched in May.")
+    asked = "In which month was Operation Tropic launched?"
+    rogue = [passage(text, title="Rogue traders warned")]
+    assert answerer({"May": 6.0}).answer(asked, rogue).abstained  # typed by the person: near the answer
+    a, _ = answerer({"May": 6.0}).answer_decided(asked, rogue, said="and in which month was it launched?")
+    assert not a.abstained and a.short_answer.text == "May"
+    # still a refusal when the release does not mention the carried name at all
+    other = [passage(text.replace("Operation Tropic", "The scheme"), title="Rogue traders warned")]
+    b, _ = answerer({"May": 6.0}).answer_decided(asked, other, said="and in which month was it launched?")
+    assert b.abstained and b.reason == "no_evidence"
+
+
 def test_a_name_no_passage_mentions_is_no_evidence():
     a = answerer({"157": 6.0}).answer("How many arrests did Operation Nightjar make?", [passage(HOTSPOT)])
     assert a.abstained and a.reason == "no_evidence" and "Nightjar" in a.note

@@ -153,14 +153,19 @@ class ReadingAnswerer:
         return self.reader.read_batch([question], [[p.text for p in passages]], self.spans_per_passage)[0]
 
     def candidates(self, analysis: Analysis, passages: list[Passage], readings: list[Reading],
-                   bodies: dict[str, str], timeframe: Timeframe | None = None) -> list[Candidate]:
+                   bodies: dict[str, str], timeframe: Timeframe | None = None,
+                   said: str | None = None) -> list[Candidate]:
         qstems = {spans.stem(w) for w in content_words(analysis.question)}
         names = [c for c in analysis.topic if c.kind == "name"]
         # The topic's names must be near the answer too, not only somewhere in its release: a near-miss
         # question's named thing is in the release, but the fact beside the answer is about something else.
         # Near is the answer's sentence, its neighbours, or what the release is about (its title and lead).
         # An acronym may be said another way there ("the PCC" as "the Commissioner"), so it is not asked for.
-        near = [c for c in names if not checks.is_acronym(c.text)]
+        # A follow-up's rewrite (``said``: what the person typed) carries names from the last turn: they are
+        # the conversation's topic, which the release must mention, not words the answer's sentence repeats
+        # ("and what did it cost?" is answered by "The scheme cost £40,000", which needn't name it again).
+        near = [c for c in names if not checks.is_acronym(c.text)
+                and (said is None or c.text.lower() in said.lower())]
         # The release-level checks depend on the release only: once per release, not once per span.
         not_in_lead = {rid: checks.missing(near, _lead(body)) for rid, body in bodies.items()}
         topic_missing = {rid: checks.missing(analysis.topic, body) for rid, body in bodies.items()}
@@ -201,7 +206,10 @@ class ReadingAnswerer:
                 out.append(cand)
         return sorted(out, key=lambda c: -c.span.score)
 
-    def decide(self, question: str, passages: list[Passage], timeframe: Timeframe | None = None) -> Decision:
+    def decide(self, question: str, passages: list[Passage], timeframe: Timeframe | None = None,
+               said: str | None = None) -> Decision:
+        """Answer or refuse ``question`` from ``passages``; ``said``: the follow-up as typed, when ``question`` is
+        its rewrite (names it does not hold came from the conversation)."""
         analysis = self.analyzer.analyze(question)
         if not passages:
             return Decision(analysis, [], None, "no_evidence", note="no release matches the question")
@@ -209,7 +217,7 @@ class ReadingAnswerer:
         unknown = self.unknown_names(analysis, bodies)
         if unknown:
             return Decision(analysis, [], None, "no_evidence", note=f"no release found mentions {', '.join(unknown)}")
-        found = self.candidates(analysis, passages, self.read(question, passages), bodies, timeframe)
+        found = self.candidates(analysis, passages, self.read(question, passages), bodies, timeframe, said)
         valid = [c for c in found if c.passes]
         if not found:
             return Decision(analysis, [], None, "below_threshold", note="the reader found no answer span")
@@ -235,12 +243,12 @@ class ReadingAnswerer:
     def answer(self, question: str, passages: list[Passage], timeframe: Timeframe | None = None) -> Answer:
         return self.answer_decided(question, passages, timeframe)[0]
 
-    def answer_decided(self, question: str, passages: list[Passage],
-                       timeframe: Timeframe | None = None) -> tuple[Answer, Decision | None]:
+    def answer_decided(self, question: str, passages: list[Passage], timeframe: Timeframe | None = None,
+                       said: str | None = None) -> tuple[Answer, Decision | None]:
         """The answer and the decision behind it (None when the sentence picker answered instead)."""
         t0 = time.perf_counter()
         try:
-            decision = self.decide(question, passages, timeframe)
+            decision = self.decide(question, passages, timeframe, said)
         except ConfigError as exc:
             answer = self.fallback.answer(question, passages)
             answer.note = f"the reader is unavailable ({exc}); the sentence picker answered"
