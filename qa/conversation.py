@@ -13,7 +13,8 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
 2. **Pronouns** — "it", "its", "they", "their", "them", "this", "there" stand for the
    last question's subject (its first named thing that is not a narrowing place, else the
    title of the release its answer cited) — but "it" never stands for a person or a role,
-   nor "there" for anything but another place the question named: such a pronoun stays,
+   nor "there" for anything but another place the question named ("in Watford"; "to Watford"
+   after a verb of going, "at Watford" after "arrive"): such a pronoun stays,
    and the last question's words are added for context; "he", "she", "him", "her", "his" for the person the last turn was about
    (its short answer when it asked "who", else a person it named, else its subject).
 3. **Elided subject** — a follow-up that names nothing of its own gets the last subject
@@ -53,6 +54,11 @@ NAME_WORDS = NAME_HEADS | ORGANISATION_NOUNS | PLACE_NOUNS | {"police", "constab
 ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc", "dcc"})
 PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# "get there" is "get to Watford", "arrive there" is "arrive at Watford"; elsewhere "there" is "in Watford".
+TOWARDS = re.compile(r"\b(?:get|gets|got|getting|go|goes|went|going|come|comes|came|travel\w*|drive|drove|driven|"
+                     r"walk\w*|run|ran|rush\w*|sent|send\w*|take|took|taken|move[ds]?|head(?:ed|ing)?|return\w*)\s*$",
+                     re.IGNORECASE)
+ARRIVE = re.compile(r"\barriv(?:e|es|ed|ing)\s*$", re.IGNORECASE)
 VERBS = re.compile(r"\b(?:is|are|was|were|did|does|do|has|have|had|will|can|could|would|should|made|make|said)\b",
                    re.IGNORECASE)
 
@@ -182,6 +188,8 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
             unresolved = True
             return w
         changed = True
+        if w.lower() == "there" and (ARRIVE.search(text[:m.start()]) or TOWARDS.search(text[:m.start()])):
+            return ("at " if ARRIVE.search(text[:m.start()]) else "to ") + referent
         return table[w.lower()].format(s=referent, p=referent)
 
     text = re.sub(r"\b(?:" + "|".join(sorted({*NEUTER, *PERSONAL}, key=len, reverse=True)) + r")\b", swap, text,

@@ -37,6 +37,10 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
     ("How many arrests were made in Watford?", None, "and at Stevenage?", "How many arrests were made at Stevenage?"),
     # a pronoun with no named subject still finds its place or person
     ("How many arrests were made in Watford?", None, "What happened there?", "What happened in Watford?"),
+    ("How many arrests were made in Watford?", None, "How long did officers take to get there?",
+     "How long did officers take to get to Watford?"),
+    ("How many arrests were made in Watford?", None, "When did officers arrive there?",
+     "When did officers arrive at Watford?"),
     ("Who is the chief constable?", "Jo Farrell", "What did she say?", "What did Jo Farrell say?"),
     # nothing left but the opener: the last question again
     ("Who is the chief constable of Durham?", None, "and?", "Who is the chief constable of Durham?"),
