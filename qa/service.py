@@ -30,7 +30,8 @@ class Service:
 
     @cached_property
     def embedder(self) -> Embedder:
-        return GatedEmbedder(self._embedder or make_embedder(self.settings.model, self.settings.batch_size), self.gate)
+        s = self.settings
+        return GatedEmbedder(self._embedder or make_embedder(s.model, s.batch_size, s.device), self.gate)
 
     @cached_property
     def snapshots(self) -> LiveSnapshot:

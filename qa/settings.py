@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # Embedding model: a packaged name (see qa.vectors.PACKAGED_MODELS) or a local path.
     model: str = "all-MiniLM-L6-v2"
     batch_size: int = Field(32, gt=0)
+    # Where the embedding model runs: auto (a CUDA GPU when torch sees one, else the CPU), cpu, cuda or cuda:N.
+    device: str = Field("auto", pattern=r"^(auto|cpu|cuda(:\d+)?)$")
     # Chunk budget in the model's word pieces, title and special tokens included. 128 measured
     # better than the model's full 256 on SciFact train and on the sample questions (README, "Chunk size").
     chunk_tokens: int = Field(128, ge=32)

@@ -120,12 +120,27 @@ def _unpack_split_zip(name: str, dists: tuple[str, ...], folder: str) -> Path:
     return target / folder
 
 
+def resolve_device(device: str) -> str:
+    """The torch device for a ``QA_DEVICE`` value: ``auto`` is the first CUDA GPU when torch sees one, else the
+    CPU. ConfigError when a GPU is asked for and torch sees none."""
+    if device == "cpu":
+        return device
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if not torch.cuda.is_available():
+        raise ConfigError(f"QA_DEVICE={device} but torch sees no CUDA GPU (torch {torch.__version__}); "
+                          f"use QA_DEVICE=auto or cpu")
+    return device
+
+
 class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded on first use and shared."""
 
     _lock = threading.Lock()
 
-    def __init__(self, model: str, batch_size: int = 32, device: str = "cpu") -> None:
+    def __init__(self, model: str, batch_size: int = 32, device: str = "auto") -> None:
         if batch_size <= 0:
             raise ValueError(f"batch_size must be greater than 0, got {batch_size}")
         self.name = model
@@ -141,7 +156,7 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
 
-                self._model = SentenceTransformer(str(self.path), device=self.device)
+                self._model = SentenceTransformer(str(self.path), device=resolve_device(self.device))
         return self._model
 
     @property
@@ -270,19 +285,24 @@ def _pieces(embedder: Embedder, texts: list[str], batch: int):
         yield range(lo, min(lo + batch, len(texts))), embedder.embed_batch(texts[lo:lo + batch])
 
 
-def make_embedder(model: str, batch_size: int = 32) -> Embedder:
-    """The embedder for a model setting; ``hash`` or ``hash-N`` gives the model-free fake."""
+def make_embedder(model: str, batch_size: int = 32, device: str | None = None) -> Embedder:
+    """The embedder for a model setting; ``hash`` or ``hash-N`` gives the model-free fake. ``device``: see
+    :func:`resolve_device` (None: the ``QA_DEVICE`` setting)."""
     if model.startswith("hash"):
         dim = int(model.split("-")[1]) if "-" in model else 64
         return HashEmbedder(dim, name=model)
-    return _shared_embedder(model, batch_size)
+    if device is None:
+        from qa.settings import get_settings
+
+        device = get_settings().device
+    return _shared_embedder(model, batch_size, device)
 
 
-_EMBEDDERS: dict[tuple[str, int], SentenceTransformerEmbedder] = {}
+_EMBEDDERS: dict[tuple[str, int, str], SentenceTransformerEmbedder] = {}
 
 
-def _shared_embedder(model: str, batch_size: int) -> SentenceTransformerEmbedder:
-    key = (model, batch_size)
+def _shared_embedder(model: str, batch_size: int, device: str) -> SentenceTransformerEmbedder:
+    key = (model, batch_size, device)
     if key not in _EMBEDDERS:
-        _EMBEDDERS[key] = SentenceTransformerEmbedder(model, batch_size)
+        _EMBEDDERS[key] = SentenceTransformerEmbedder(model, batch_size, device)
     return _EMBEDDERS[key]
