@@ -149,7 +149,7 @@ class RayEmbedder:
         except ray.exceptions.RayError as exc:
             raise QaError(f"the Ray cluster at {self.address} could not load {self.name!r}: {_summary(exc)}. "
                           f"Every node needs qa and the model's package installed, as on this machine.") from None
-        here = self.local.embed_batch([text])[0]
+        here = self.embed(text)
         if there.shape != here.shape or float(np.max(np.abs(there - here))) > 1e-4:
             raise QaError(f"the Ray cluster at {self.address} embeds differently from this machine (a different "
                           f"model or library version on its nodes?); nothing was indexed")

@@ -188,8 +188,12 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
             unresolved = True
             return w
         changed = True
-        if w.lower() == "there" and (ARRIVE.search(text[:m.start()]) or TOWARDS.search(text[:m.start()])):
-            return ("at " if ARRIVE.search(text[:m.start()]) else "to ") + referent
+        if w.lower() == "there":
+            before = text[:m.start()]
+            if ARRIVE.search(before):
+                return f"at {referent}"
+            if TOWARDS.search(before):
+                return f"to {referent}"
         return table[w.lower()].format(s=referent, p=referent)
 
     text = re.sub(r"\b(?:" + "|".join(sorted({*NEUTER, *PERSONAL}, key=len, reverse=True)) + r")\b", swap, text,

@@ -31,7 +31,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -40,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.bench.load import free_port
 from qa.settings import PROJECT_ROOT, Settings
 
 CONFINED = "QA_RAY_BENCH_CONFINED"
@@ -67,18 +67,12 @@ def listening() -> list[str]:
     return [line.split()[3] for line in out.splitlines() if line.strip()]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class RayHead:
     """``ray start --head --block`` on 127.0.0.1 in its own process group, stopped with it."""
 
     def __init__(self, cpus: int = 2) -> None:
         self.cpus = cpus
-        self.port = _free_port()
+        self.port = free_port()
         self.address = f"127.0.0.1:{self.port}"
         self.temp = Path(tempfile.mkdtemp(prefix="qa-ray-"))
         self.proc: subprocess.Popen | None = None
