@@ -60,6 +60,7 @@ def ingest(
     settings = get_settings()
     urls = [t for t in targets or [] if t.lower().startswith(("http://", "https://"))]
     paths = [Path(t).resolve() for t in targets or [] if t not in urls]
+    embedder = None
     try:
         if if_stale and not targets and not is_stale(settings):
             console.print(f"index in {settings.index_dir} is up to date with {settings.corpus_dir}")
@@ -78,22 +79,34 @@ def ingest(
                 report = run_ingest(settings, embedder, paths or None, progress, rebuild)
     except QaError as exc:
         _fail(exc)
+    finally:
+        if hasattr(embedder, "close"):  # a process pool's processes stop with the ingest
+            embedder.close()
     if report is None:
         out.print("nothing crawled, nothing ingested; the index is as it was")
         raise typer.Exit(1)
     _print_ingest(report, settings)
     if getattr(embedder, "workers_seen", None):
         out.print(f"embedded on {len(embedder.workers_seen)} Ray worker(s) of {embedder.address}", highlight=False)
+    if getattr(embedder, "started", False):
+        out.print(f"embedded with {embedder.processes} model processes of {embedder.threads} torch thread(s) each",
+                  highlight=False)
     if report.skipped or failed:
         raise typer.Exit(1)
 
 
 def _ingest_embedder(settings, ray: str | None):
-    """The service's embedder, or one that embeds on the Ray cluster of ``--ray`` / QA_RAY_ADDRESS."""
+    """The service's embedder; one that embeds on the Ray cluster of ``--ray`` / QA_RAY_ADDRESS; or, above two
+    cores, one that spreads the model over QA_EMBED_PROCESSES processes (qa.pool)."""
     embedder = _service().embedder
     address = ray or settings.ray_address
     if not address:
-        return embedder
+        from qa.pool import ProcessPoolEmbedder, auto_processes
+
+        processes = auto_processes(settings.embed_processes, settings.device)
+        if processes < 2 or embedder.name.startswith("hash"):  # the model-free fakes: nothing to spread
+            return embedder
+        return ProcessPoolEmbedder(embedder, processes)
     from qa.cluster import RayEmbedder
 
     return RayEmbedder(embedder, address, settings.ray_workers, settings.ray_batch_size, settings.ray_cpus_per_worker)
@@ -439,10 +452,11 @@ def serve(
             "record_questions": record_questions or settings.record_questions})
     if settings.record_questions and settings.record_refusals is None:
         _fail(QaError("--record-questions needs a file: add --record-refusals FILE (or set QA_RECORD_REFUSALS)"))
-    console.print(f"serving {settings.index_dir} on http://{host}:{port} (API docs: /docs)", highlight=False)
+    console.print(f"serving {settings.index_dir} on http://{host}:{port} (API docs: /docs)", highlight=False,
+                  soft_wrap=True)
     if settings.record_refusals:
         kept = "with the question text" if settings.record_questions else "counts only, no question text"
-        console.print(f"recording refusals in {settings.record_refusals} ({kept})", highlight=False)
+        console.print(f"recording refusals in {settings.record_refusals} ({kept})", highlight=False, soft_wrap=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 

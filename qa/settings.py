@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     llm_api_key: str = ""
     llm_timeout_s: float = Field(30.0, gt=0)
 
+    # Model processes for `qa ingest` on this machine (qa.pool): 0 = auto (cores // 2 on a CPU with more than
+    # two cores, else one), 1 = one process, N = N processes of cores // N torch threads each.
+    embed_processes: int = Field(0, ge=0)
+
     # Embedding on a Ray cluster (`qa ingest --ray ADDRESS`; qa.cluster). None: embed on this machine.
     ray_address: str | None = None
     ray_workers: int = Field(2, ge=1)
@@ -71,6 +75,9 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(64_000, gt=0)
     # Model calls that may run at once (qa.gate); `qa serve` gives each cores // model_workers torch threads.
     model_workers: int = Field(1, ge=1)
+    # Requests served at once in the server's threads (FastAPI's sync routes; anyio's default is 40). The rest
+    # wait in the event loop, holding no memory: see qa.web.app.create_app.
+    serve_threads: int = Field(8, ge=1)
     # Count refusals by reason and day in this file (`qa serve --record-refusals FILE`); None: record nothing.
     record_refusals: Path | None = None
     # Also keep each refused question's text (a privacy choice: off unless set on purpose).

@@ -389,3 +389,13 @@ def test_a_refusal_says_why_in_the_json_and_on_the_page(client):
     assert body["short_answer"] is None and body["citations"]
     page = client.get("/", params={"q": q}).text
     assert "The releases don&#39;t say how many arrests" in page and "Why:" in page
+
+
+def test_requests_in_threads_are_bounded_by_serve_threads(indexed):
+    """QA_SERVE_THREADS caps the threads sync routes run in (anyio's default is 40): with 40, 32 clients made the
+    server's memory creep (qa.bench.memory); requests beyond the cap wait in the event loop."""
+    import anyio.to_thread
+
+    with make_client(indexed, serve_threads=3) as c:
+        assert c.get("/healthz").status_code == 200
+        assert c.portal.call(lambda: anyio.to_thread.current_default_thread_limiter().total_tokens) == 3

@@ -56,7 +56,8 @@ def tiny_config(tmp_path: Path, clients: tuple[int, ...] = ()) -> BenchConfig:
     return BenchConfig(out=tmp_path / "out", model="hash-64", eval_dir=write_eval(tmp_path / "eval"),
                        sizes=(300, 900), exact_index_max=500, quick=True, scifact_docs=None, squad_paragraphs=None,
                        queries=6, rerank_queries=2, ask_queries=3, recall_queries=8, clients=clients,
-                       load_seconds=0.5, peer_queries=None, profile=False, crawl_pages=20)
+                       load_seconds=0.5, peer_queries=None, profile=False, crawl_pages=20, memory_batches=2,
+                       memory_per_batch=6)
 
 
 def check_report(out: Path, config: BenchConfig) -> dict:
@@ -142,6 +143,10 @@ def test_smoke_run_with_concurrency(tmp_path: Path, qa_env) -> None:
         assert lv["requests"] > 0 and lv["errors"] == 0, lv["error_examples"]
     assert (config.out / "concurrency.png").read_bytes()[:4] == b"\x89PNG"
     assert "| /api/ask | 4 |" in (config.out / "report.md").read_text()
+    memory = results["concurrency"]["memory"]
+    assert memory["errors"] == 0 and [r["after"] for r in memory["rows"]] == ["warm-up", "batch 1", "batch 2"]
+    assert all(r["vmrss"] > 0 and r["threads"] >= 1 for r in memory["rows"]) and len(memory["growth_mb"]) == 2
+    assert "Serving memory" in (config.out / "report.md").read_text()
 
 
 def test_grow_keeps_real_chunks_first_and_makes_exactly_n() -> None:

@@ -22,8 +22,9 @@ status counts are printed (``pytest -s``).
   upward trend; at 8 clients +127 MB over this run on a busy machine, +328 MB on a quiet one
   before ``qa serve`` capped glibc's malloc arenas at two (see ``qa.cli._cap_malloc_arenas``),
   then +154, +43, +45, +23 MB over four batches of 150: still creeping after the first batch,
-  cause not pinned down. The hash-64 run is the fine-grained leak check (the same server code,
-  5,000 requests, 50 MB).
+  then, with 32 clients and anyio's 40 request threads, still 15-35 MB a batch: fragmentation over the
+  threads, gone with ``QA_SERVE_THREADS=8`` (qa.bench.memory; docs/benchmarks.md). The hash-64 run
+  is the fine-grained leak check (the same server code, 5,000 requests, 50 MB).
 
 Sizes can be changed with ``QA_LOAD_REQUESTS`` / ``QA_LOAD_CLIENTS`` (and ``QA_LOAD_REAL_*``).
 Both tests start a real server, so both are marked ``slow`` (``make test`` runs them).

@@ -37,6 +37,9 @@ class BenchConfig:
     # concurrency
     clients: tuple[int, ...] = (1, 8, 32)
     load_seconds: float = 15.0
+    # serving memory after the load (qa.bench.memory): batches of requests, and how many in each
+    memory_batches: int = 4
+    memory_per_batch: int = 150
     # crawl: generated releases on the fixture site (issue 12: 1,000)
     crawl_pages: int = 1_000
     # peer: SciFact test queries (None: all 300)
@@ -76,7 +79,7 @@ def plan(out: Path, model: str, exact_index_max: int, sizes: tuple[int, ...] | N
     if quick:
         config = replace(config, quick=True, scifact_docs=400, squad_paragraphs=100, queries=20, rerank_queries=5,
                          ask_queries=10, recall_queries=50, load_seconds=3.0, peer_queries=50,
-                         crawl_pages=100)
+                         crawl_pages=100, memory_per_batch=40)
     if scifact_docs is not None:
         if scifact_docs < 0:
             raise ConfigError(f"--scifact-docs must be 0 (all) or a positive count, got {scifact_docs}")

@@ -162,3 +162,17 @@ def raw_encode(embedder, texts: Sequence[str]) -> np.ndarray:
         return model.encode(list(texts), batch_size=getattr(embedder, "batch_size", 32), normalize_embeddings=True,
                             convert_to_numpy=True, show_progress_bar=False)
     return embedder.embed_batch(list(texts))
+
+
+def snapshot_view(index_dir: Path, questions: list[str], embedder) -> dict:
+    """An index as two builds of it are compared: chunk ids and texts, the vectors, each question's top 10."""
+    from qa.passages import LiveSnapshot, Retriever
+
+    snaps = LiveSnapshot(index_dir, embedder.name)
+    snap = snaps.get()
+    rows = snap.store.chunks(range(snap.store.counts()[1]))  # chunk ids are 0..n-1, as the ingest numbers them
+    vectors = snap.index.index.reconstruct_n(0, snap.index.ntotal)
+    retriever = Retriever(embedder, snaps, 50, 60)
+    top = [[p.chunk_id for p in retriever.search(q, 10)] for q in questions]
+    chunks = [(i, r["release_id"], r["seq"], r["text"]) for i, r in sorted(rows.items())]
+    return {"chunks": chunks, "vectors": vectors, "top": top}

@@ -17,8 +17,10 @@ process and once with two Ray workers. The report compares chunk ids, vectors (l
 difference) and search results.
 
 ``--throughput N``: the first N SciFact abstracts are ingested end to end (files →
-snapshot), once single-process and once each with 1 and 2 Ray workers. The report gives
-chunks/s for each, with and without the cluster's start-up (the actors loading the model).
+snapshot), once single-process, once with the process pool of ``qa.pool`` (at least two
+processes, as ``QA_EMBED_PROCESSES`` gives them) and once each with 1 and 2 Ray workers. The
+report gives chunks/s for each, with and without the cluster's start-up (the actors loading
+the model; the pool's start-up is inside its time).
 
     python -m qa.bench.ray_bench --check --out /tmp/ray-check.json
     python -m qa.bench.ray_bench --throughput 1000 --out docs/bench/ray.json
@@ -40,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.bench.load import free_port
+from qa.bench.measure import snapshot_view
 from qa.settings import PROJECT_ROOT, Settings
 
 CONFINED = "QA_RAY_BENCH_CONFINED"
@@ -123,19 +126,6 @@ def _ingest(settings: Settings, embedder) -> tuple[float, int]:
     return time.perf_counter() - t0, report.chunks
 
 
-def _snapshot_view(index_dir: Path, questions: list[str], embedder) -> dict:
-    """Chunk ids and texts, the vectors, and each question's top 10 chunk ids."""
-    from qa.passages import LiveSnapshot, Retriever
-
-    snaps = LiveSnapshot(index_dir, embedder.name)
-    snap = snaps.get()
-    rows = snap.store._all("SELECT id, release_id, seq, text FROM chunks ORDER BY id")
-    vectors = snap.index.index.reconstruct_n(0, snap.index.ntotal)
-    retriever = Retriever(embedder, snaps, 50, 60)
-    top = [[p.chunk_id for p in retriever.search(q, 10)] for q in questions]
-    return {"chunks": [tuple(r) for r in rows], "vectors": vectors, "top": top}
-
-
 def check(out: Path) -> dict:
     from qa.bench.corpora import sample_questions
     from qa.vectors import make_embedder
@@ -155,8 +145,8 @@ def check(out: Path) -> dict:
                                  env=env, capture_output=True, text=True, timeout=600)
             ray_s = time.perf_counter() - t0
             sockets = listening()
-        a = _snapshot_view(work / "single", questions, local)
-        b = _snapshot_view(work / "ray", questions, local)
+        a = snapshot_view(work / "single", questions, local)
+        b = snapshot_view(work / "ray", questions, local)
         report = {
             "cli_exit": cli.returncode, "cli_said": cli.stdout.strip().splitlines()[-2:] + cli.stderr.splitlines()[-3:],
             "chunks": chunks, "questions": len(questions),
@@ -175,6 +165,7 @@ def check(out: Path) -> dict:
 def throughput(n: int, out: Path) -> dict:
     from qa.bench.corpora import read_scifact, write_releases
     from qa.cluster import RayEmbedder
+    from qa.pool import ProcessPoolEmbedder, auto_processes
     from qa.vectors import make_embedder
 
     data = read_scifact(PROJECT_ROOT.parent / "shared" / "eval" / "scifact")
@@ -189,6 +180,11 @@ def throughput(n: int, out: Path) -> dict:
         seconds, chunks = _ingest(_settings(corpus, work / "single"), local)
         runs.append({"embedding": f"this process, {os.cpu_count()} torch threads", "workers": 0,
                      "seconds": round(seconds, 1), "chunks_per_s": round(chunks / seconds, 1)})
+        processes = max(2, auto_processes(0, "cpu"))
+        with ProcessPoolEmbedder(local, processes) as pool:
+            seconds, chunks = _ingest(_settings(corpus, work / "pool"), pool)  # includes the processes' start-up
+        runs.append({"embedding": f"process pool (qa.pool), {processes} processes × {pool.threads} thread(s)",
+                     "workers": processes, "seconds": round(seconds, 1), "chunks_per_s": round(chunks / seconds, 1)})
         for workers in (1, 2):
             with RayHead(cpus=os.cpu_count() or 2) as head:
                 cpus = max(1.0, (os.cpu_count() or 2) // workers)

@@ -191,7 +191,19 @@ def concurrency(r: dict) -> list[str]:
                   rows) + [f"`qa serve` (uvicorn, one process, as a user starts it) over the {_f(c.get('chunks'))}-chunk "
                            f"index on 127.0.0.1, started in {_f(c.get('start_s'))} s; clients are asyncio httpx "
                            f"connections sending back to back for {_f(c.get('seconds'))} s per level. Server RSS after "
-                           f"the load: {_f(rss.get('rss'))} MB (peak {_f(rss.get('peak'))} MB).", ""]
+                           f"the load: {_f(rss.get('rss'))} MB (peak {_f(rss.get('peak'))} MB).", ""] + _memory(c)
+
+
+def _memory(c: dict) -> list[str]:
+    m = c.get("memory")
+    if not m:
+        return []
+    rows = [[x["after"], _f(x.get("vmrss")), _f(x.get("rssanon")), _f(x.get("threads")),
+             _f(m["growth_mb"][i - 1]) if i else "–"] for i, x in enumerate(m["rows"])]
+    return ["Serving memory (`qa.bench.memory`), right after the load above: "
+            f"{m['warm']} requests to warm up, then batches of {m['per_batch']} (asks and searches in turn) from "
+            f"{m['clients']} clients; {m['errors']} error(s). Target: each batch within {_f(m['flat_mb'])} MB of the "
+            "one before.", "", *_table(["after", "RSS MB", "anonymous MB", "threads", "growth MB"], rows)]
 
 
 def peer(r: dict) -> list[str]:

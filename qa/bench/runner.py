@@ -233,6 +233,7 @@ class BenchRunner:
         return json.loads(out_path.read_text())
 
     def concurrency(self) -> None:
+        from qa.bench import memory
         from qa.bench.load import Server, run_load
 
         c = self.config
@@ -245,5 +246,8 @@ class BenchRunner:
             self.log(f"[bench]   server on {server.url}, {n:,} chunks")
             levels = run_load(server.url, self.questions, c.clients, c.load_seconds, self.settings.top_k)
             rss = server.rss()
+            self.log(f"[bench]   serving memory: {c.memory_batches} batches of {c.memory_per_batch} requests")
+            growth = memory.measure(server.url, server.proc.pid, self.questions, c.memory_batches,
+                                    c.memory_per_batch, k=self.settings.top_k)
         self.results["concurrency"] = {"chunks": n, "start_s": server.started_s, "seconds": c.load_seconds,
-                                       "server_rss_mb": rss, "levels": levels}
+                                       "server_rss_mb": rss, "levels": levels, "memory": growth}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 
 from qa.bench.ingest_bench import GAP_TARGET, MIN_CHUNKS
+from qa.bench.memory import FLAT_MB
 
 SMALL = 10_000
 LARGE = 1_000_000
@@ -67,6 +68,10 @@ def check(results: dict) -> list[dict]:
     if not results.get("concurrency", {}).get("levels"):
         out.append(_check("errors under concurrent clients", None, 0.0, "errors",
                           where=results.get("concurrency", {}).get("skipped", "not run")))
+    growth = results.get("concurrency", {}).get("memory", {})
+    out.append(_check("serving RSS growth per batch of 150 requests", growth.get("max_growth_mb"), FLAT_MB, "MB",
+                      where=f"largest of {len(growth.get('growth_mb', []))} batches after warm-up" if growth
+                      else "not run"))
     for level in results.get("concurrency", {}).get("levels", []):
         if level["clients"] == max(lv["clients"] for lv in results["concurrency"]["levels"]):
             out.append(_check("errors under concurrent clients", float(level["errors"]), 0.0, "errors",
