@@ -35,7 +35,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from qa.errors import ConfigError, QaError
-from qa.vectors import Embedder, make_embedder
+from qa.vectors import Embedder, StreamingEmbedder, make_embedder
 
 
 def check_address(address: str) -> str:
@@ -61,7 +61,7 @@ class _EmbedActor:
         return {"i": batch["i"], "vec": vectors, "pid": np.full(len(vectors), os.getpid())}
 
 
-class RayEmbedder:
+class RayEmbedder(StreamingEmbedder):
     """Embeds on a Ray cluster; tokenizes, and embeds questions, with ``local`` on this machine."""
 
     def __init__(self, local: Embedder, address: str, workers: int = 2,
@@ -69,34 +69,13 @@ class RayEmbedder:
         if workers < 1 or batch_size < 1 or cpus_per_worker <= 0:
             raise ConfigError(f"Ray needs at least 1 worker, a batch size of at least 1 and more than 0 CPUs "
                               f"per worker; got {workers}, {batch_size} and {cpus_per_worker}")
-        self.local = local
-        self.name = local.name
+        super().__init__(local)
         self.address = check_address(address)
         self.workers = workers
         self.batch_size = batch_size
         self.cpus_per_worker = cpus_per_worker
         self._checked = False
         self.workers_seen: set[int] = set()  # the actors' process ids, as their vectors come back
-
-    @property
-    def dim(self) -> int:
-        return self.local.dim
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.local.count_tokens(texts)
-
-    @property
-    def token_offsets(self):
-        return getattr(self.local, "token_offsets", None)
-
-    def embed(self, text: str) -> np.ndarray:
-        return self.local.embed_batch([text])[0]
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for rows, vectors in self.embed_stream(texts):
-            out[rows] = vectors
-        return out
 
     def embed_stream(self, texts: Sequence[str]) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(positions in ``texts``, their vectors) piece by piece, in the order the cluster finishes them."""

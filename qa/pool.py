@@ -30,6 +30,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from qa.errors import QaError
+from qa.vectors import StreamingEmbedder
 
 PIECE = 2_048
 
@@ -49,41 +50,21 @@ def auto_processes(requested: int, device: str, cores: int | None = None) -> int
     return cores // 2
 
 
-class ProcessPoolEmbedder:
+class ProcessPoolEmbedder(StreamingEmbedder):
     """Embeds with ``processes`` copies of ``local``'s model, one per process; everything else is ``local``'s."""
 
     def __init__(self, local, processes: int, cores: int | None = None) -> None:
         if processes < 2:
             raise ValueError(f"a pool needs at least 2 processes, got {processes}")
-        self.local = local
-        self.name, self.processes = local.name, processes
+        super().__init__(local)
+        self.processes = processes
         self.threads = max(1, (cores or os.cpu_count() or 1) // processes)
         self._pool = None
         self.started = False  # whether any text went to the processes (an up-to-date ingest starts none)
 
     @property
-    def dim(self) -> int:
-        return self.local.dim
-
-    @property
     def batch_size(self) -> int:
         return self.local.batch_size
-
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        return self.local.count_tokens(texts)
-
-    @property
-    def token_offsets(self):
-        return getattr(self.local, "token_offsets", None)
-
-    def embed(self, text: str) -> np.ndarray:
-        return self.local.embed_batch([text])[0]
-
-    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for rows, vectors in self.embed_stream(texts):
-            out[rows] = vectors
-        return out
 
     def embed_stream(self, texts: Sequence[str]) -> Iterator[tuple[range, np.ndarray]]:
         """(positions in ``texts``, their vectors), ``PIECE`` texts at a time, each piece split over the processes."""

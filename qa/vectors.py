@@ -13,7 +13,7 @@ import importlib.util
 import os
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -250,6 +250,42 @@ class EmbeddingCache:
 
     def close(self) -> None:
         self.db.close()
+
+
+class StreamingEmbedder:
+    """An embedder whose vectors for many texts come from elsewhere (model processes, a cluster), piece by piece.
+
+    Subclasses write :meth:`embed_stream`; tokenizing and single questions stay with ``local``, the model in
+    this process, so chunking and question vectors are exactly the single-process ones.
+    """
+
+    def __init__(self, local: Embedder) -> None:
+        self.local = local
+        self.name = local.name
+
+    @property
+    def dim(self) -> int:
+        return self.local.dim
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        return self.local.count_tokens(texts)
+
+    @property
+    def token_offsets(self):
+        return getattr(self.local, "token_offsets", None)
+
+    def embed(self, text: str) -> np.ndarray:
+        return self.local.embed_batch([text])[0]
+
+    def embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for rows, vectors in self.embed_stream(texts):
+            out[rows] = vectors
+        return out
+
+    def embed_stream(self, texts: Sequence[str]) -> Iterator[tuple[Sequence[int], np.ndarray]]:
+        """(positions in ``texts``, their vectors), in any order, covering every text once."""
+        raise NotImplementedError
 
 
 def embed_with_cache(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache | None,
