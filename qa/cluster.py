@@ -23,7 +23,8 @@ What a cluster needs, decided here:
   as it arrives. An ingest that stops half-way therefore resumes where it was: the next
   run embeds only the texts the cache lacks.
 * The address is Ray's own: ``host:port`` of a head started with ``ray start --head``,
-  ``ray://host:10001`` for Ray Client, or ``auto`` for the cluster this machine belongs to.
+  ``ray://host:10001`` for Ray Client, ``auto`` for the cluster this machine belongs to, or
+  ``local`` for a throw-away cluster on this machine, started for the one ingest.
   Ray is an optional extra: ``make run`` never needs it.
 """
 
@@ -44,7 +45,7 @@ def check_address(address: str) -> str:
     if address in ("auto", "local") or ":" in address:
         return address
     raise ConfigError(f"{address!r} is not a Ray cluster address: give host:port (a head started with "
-                      f"`ray start --head`), ray://host:10001 or auto. Put file paths before --ray.")
+                      f"`ray start --head`), ray://host:10001, auto or local. Put file paths before --ray.")
 
 
 class _EmbedActor:

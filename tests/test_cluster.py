@@ -21,7 +21,7 @@ from qa.vectors import EmbeddingCache, HashEmbedder, embed_with_cache
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1:6379", "ray://head.example:10001", "auto", "[::1]:6379"])
+@pytest.mark.parametrize("address", ["127.0.0.1:6379", "ray://head.example:10001", "auto", "local", "[::1]:6379"])
 def test_ray_addresses_are_accepted(address):
     assert check_address(address) == address
 
