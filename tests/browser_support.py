@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from qa.bench.load import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -23,12 +24,6 @@ def require_chromium(what: str) -> None:
     pytest.importorskip("playwright.sync_api", reason="playwright (Python package) is not installed")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def serving(service) -> Iterator[str]:
     """uvicorn on a free 127.0.0.1 port serving ``service``'s app; yields its base URL, stops on exit."""
@@ -36,7 +31,7 @@ def serving(service) -> Iterator[str]:
 
     from qa.web.app import create_app
 
-    port = _free_port()
+    port = free_port()
     srv = uvicorn.Server(uvicorn.Config(create_app(service.settings, service), host="127.0.0.1", port=port,
                                        log_level="warning", lifespan="on"))
     thread = threading.Thread(target=srv.run, daemon=True)

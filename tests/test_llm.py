@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 
 from qa.answerers.extractive import ExtractiveAnswerer
 from qa.answerers.generative import GenerativeAnswerer
+from qa.bench.load import free_port
 from qa.vectors import HashEmbedder
 
 pytestmark = [pytest.mark.slow, pytest.mark.llm]
@@ -41,9 +41,7 @@ def _server_and_model() -> tuple[str, Path]:
 @pytest.fixture(scope="module")
 def llm_url():
     binary, model = _server_and_model()
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen([str(binary), "--model", str(model), "--host", "127.0.0.1", "--port", str(port),
                              "--ctx-size", "4096", "--threads", "2"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

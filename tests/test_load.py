@@ -37,7 +37,6 @@ import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -49,6 +48,7 @@ import httpx
 import pytest
 
 from conftest import QUESTIONS, REAL_MODEL, copy_corpus, make_settings
+from qa.bench.load import free_port
 from qa.ingest import ingest
 from qa.settings import Settings
 from qa.vectors import make_embedder
@@ -65,12 +65,6 @@ MIX = [("ask", 0.30, 200), ("search", 0.30, 200), ("home", 0.08, 200), ("page_as
 
 
 # --- the server -----------------------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def rss_mb(pid: int) -> float:
     """Resident set size of process ``pid`` in MB (psutil when installed, else /proc)."""
