@@ -1,5 +1,5 @@
-"""CI floor: `qa eval` on the sample questions, with the real model, must not fall below the
-figures recorded in tests/eval_floor.json (set from a real run; raise them when the system
+"""CI floor: `qa eval` on the sample questions, and the reader on the first SQuAD 2.0 report questions, with the
+real models, must not fall below the figures recorded in tests/eval_floor.json (set from a real run; raise them when the system
 improves, never lower them to make this pass)."""
 
 import json
@@ -55,3 +55,23 @@ def test_sample_eval_stays_above_the_floor(tmp_path):
     problems = check(report.metrics, floor, report.per_part)
     failing = "; ".join(f"{o.question.id}: {', '.join(o.failures)}" for o in report.failures)
     assert not problems, f"{'; '.join(problems)}. Failing questions: {failing}"
+
+
+@pytest.mark.slow
+def test_squad2_report_questions_stay_above_the_floor():
+    """The reader as a user's question reaches it (checks and threshold included) on the first questions of the
+    SQuAD 2.0 report half with their gold paragraphs: spans and refusals both count."""
+    from qa.answerers.factory import make_answerer
+    from qa.evaluate import squad2 as s2
+
+    path = PROJECT_ROOT.parent / "shared" / "eval" / "squad2" / "dev-v2.0-half.json"
+    if not path.exists():
+        pytest.skip(f"{path} is missing: ../shared/eval must be beside the checkout")
+    floors = json.loads(FLOOR_FILE.read_text())
+    floor = floors["squad2"]
+    items, n_articles = s2.load(path)
+    chosen = s2.part_of(items, n_articles, "report", 8)[: floor["questions"]]
+    settings = Settings(answerer="reader", model=floors["model"])
+    result, _ = s2.gold_paragraph(chosen, make_answerer(settings, make_embedder(settings.model, settings.batch_size)))
+    problems = check(result, floor)
+    assert not problems, "; ".join(problems)

@@ -6,7 +6,9 @@ word pieces, batches of similar length padded to their longest, AdamW with linea
 and decay, one pass. The word-piece embeddings stay frozen. The result is written to
 ``qa/reader/weights.safetensors`` with the settings and data counts in its metadata.
 Reproducible: the same settings and data give the same examples in the same order, and
-torch runs deterministically on the CPU with a fixed thread count.
+torch's CPU kernels give the same results run to run with a fixed thread count (checked by
+repeating runs: the losses agree to the last bit). ``torch.use_deterministic_algorithms`` is
+not set: it adds nothing on the CPU and cost about 20% of the training speed here.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ class TrainConfig:
     squad2_dev: Path
     out: Path = WEIGHTS
     seed: int = 13
-    squad_train_questions: int = 7_000
+    squad_train_questions: int = 13_000
     negatives: dict[str, int] = field(default_factory=lambda: {"swap": 1300, "antonym": 500, "removed": 800,
                                                                "other": 400})
     max_length: int = 256
@@ -112,7 +114,6 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
     torch.set_num_threads(cfg.threads)
-    torch.use_deterministic_algorithms(True)
     base = resolve_model_path(BASE_MODEL)
     tokenizer = AutoTokenizer.from_pretrained(str(base))
     examples = build_examples(cfg)
