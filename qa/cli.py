@@ -496,14 +496,16 @@ def train_reader(
     squad2_dev: Annotated[Path, typer.Option(help="SQuAD 2.0 dev half (its first 8 articles are trained on)")]
     = EVAL_DIR / "squad2" / "dev-v2.0-half.json",
     out_path: Annotated[Optional[Path], typer.Option("--out", help="weights file (default: the package's)")] = None,
-    questions: Annotated[int, typer.Option(help="SQuAD 1.1 train questions to use")] = 13_000,
+    questions: Annotated[Optional[int], typer.Option(help="SQuAD 1.1 train questions to use (default: "
+                                                          "TrainConfig's, qa/reader/train.py)")] = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 13,
 ) -> None:
     """Fine-tune the reader on training data only (see qa/reader/train.py); then `qa calibrate-reader`."""
     from qa.reader.train import TrainConfig, train
 
     try:
-        cfg = TrainConfig(squad_train, squad_dev, squad2_dev, seed=seed, squad_train_questions=questions)
+        extra = {} if questions is None else {"squad_train_questions": questions}
+        cfg = TrainConfig(squad_train, squad_dev, squad2_dev, seed=seed, **extra)
     except (FileNotFoundError, ValueError) as exc:
         _fail(QaError(str(exc)))
     if out_path:

@@ -1,6 +1,6 @@
-"""CI floor: `qa eval` on the sample questions, and the reader on the first SQuAD 2.0 report questions, with the
-real models, must not fall below the figures recorded in tests/eval_floor.json (set from a real run; raise them when the system
-improves, never lower them to make this pass)."""
+"""CI floor: `qa eval` on the sample questions, and the reader on the first SQuAD 2.0 report questions, with
+the real models, must not fall below the figures recorded in tests/eval_floor.json (set from a real run; raise
+them when the system improves, never lower them to make this pass)."""
 
 import json
 import math
@@ -62,9 +62,10 @@ def test_squad2_report_questions_stay_above_the_floor():
     """The reader as a user's question reaches it (checks and threshold included) on the first questions of the
     SQuAD 2.0 report half with their gold paragraphs: spans and refusals both count."""
     from qa.answerers.factory import make_answerer
+    from qa.cli import EVAL_DIR
     from qa.evaluate import squad2 as s2
 
-    path = PROJECT_ROOT.parent / "shared" / "eval" / "squad2" / "dev-v2.0-half.json"
+    path = EVAL_DIR / "squad2" / "dev-v2.0-half.json"
     if not path.exists():
         pytest.skip(f"{path} is missing: ../shared/eval must be beside the checkout")
     floors = json.loads(FLOOR_FILE.read_text())
