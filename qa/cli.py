@@ -16,9 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from qa.bench.cli import bench
 from qa.errors import QaError
 from qa.evaluate.cli import eval_app
-from qa.settings import PROJECT_ROOT, get_settings
+from qa.settings import EVAL_DIR, get_settings
 
-EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__)
 app.add_typer(eval_app, name="eval")

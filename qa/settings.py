@@ -14,6 +14,8 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# The public benchmarks (../shared/eval, never copied in): the one place its path is spelled out.
+EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 
 
 class Settings(BaseSettings):

@@ -6,11 +6,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.errors import ConfigError
-from qa.settings import PROJECT_ROOT
+from qa.settings import EVAL_DIR
 
 DEFAULT_SIZES = (10_000, 100_000)
 ONE_MILLION = 1_000_000
-DEFAULT_EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
 
 
 @dataclass(frozen=True)
@@ -19,7 +18,7 @@ class BenchConfig:
 
     out: Path
     model: str
-    eval_dir: Path = DEFAULT_EVAL_DIR
+    eval_dir: Path = EVAL_DIR
     sizes: tuple[int, ...] = DEFAULT_SIZES
     exact_index_max: int = 100_000
     quick: bool = False
@@ -74,7 +73,7 @@ def plan(out: Path, model: str, exact_index_max: int, sizes: tuple[int, ...] | N
     chosen = tuple(sizes) if sizes else ((10_000,) if quick else DEFAULT_SIZES)
     if with_1m and ONE_MILLION not in chosen:
         chosen = (*chosen, ONE_MILLION)
-    config = BenchConfig(out=out, model=model, eval_dir=eval_dir or DEFAULT_EVAL_DIR,
+    config = BenchConfig(out=out, model=model, eval_dir=eval_dir or EVAL_DIR,
                          sizes=tuple(sorted(set(chosen))), exact_index_max=exact_index_max)
     if quick:
         config = replace(config, quick=True, scifact_docs=400, squad_paragraphs=100, queries=20, rerank_queries=5,

@@ -38,9 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.index import FaissIndex, exact_path, pq_params, rerank_depth
-from qa.settings import PROJECT_ROOT
-
-EVAL_DIR = PROJECT_ROOT.parent / "shared" / "eval"
+from qa.settings import EVAL_DIR, PROJECT_ROOT
 
 BATCH = 100_000
 BASES = ("squad-index-all-MiniLM-L6-v2-128", "scifact-index-all-MiniLM-L6-v2-128")

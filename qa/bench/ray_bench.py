@@ -43,7 +43,7 @@ import numpy as np
 
 from qa.bench.load import free_port
 from qa.bench.measure import snapshot_view
-from qa.settings import PROJECT_ROOT, Settings
+from qa.settings import EVAL_DIR, PROJECT_ROOT, Settings
 
 CONFINED = "QA_RAY_BENCH_CONFINED"
 LOOPBACK = ("127.", "[::1]", "::1", "[::ffff:127.", "::ffff:127.")
@@ -168,7 +168,7 @@ def throughput(n: int, out: Path) -> dict:
     from qa.pool import ProcessPoolEmbedder, auto_processes
     from qa.vectors import make_embedder
 
-    data = read_scifact(PROJECT_ROOT.parent / "shared" / "eval" / "scifact")
+    data = read_scifact(EVAL_DIR / "scifact")
     if data is None:
         raise SystemExit("no SciFact under ../shared/eval/scifact")
     work = Path(tempfile.mkdtemp(prefix="qa-ray-bench-"))
