@@ -51,11 +51,11 @@ def check_address(address: str) -> str:
 class _EmbedActor:
     """One model per actor; called by Ray Data with numpy batches of ``{"i", "text"}``."""
 
-    def __init__(self, model: str, batch_size: int, threads: int) -> None:
+    def __init__(self, model: str, batch_size: int, threads: int, dtype: str = "float32") -> None:
         import torch
 
         torch.set_num_threads(threads)
-        self.embedder = make_embedder(model, batch_size)
+        self.embedder = make_embedder(model, batch_size, dtype=dtype)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         vectors = self.embedder.embed_batch([str(t) for t in batch["text"]])
@@ -89,6 +89,7 @@ class RayEmbedder(StreamingEmbedder):
             compute=ray.data.ActorPoolStrategy(size=self.workers),
             num_cpus=self.cpus_per_worker,
             fn_constructor_kwargs={"model": self.name, "batch_size": getattr(self.local, "batch_size", 32),
+                                   "dtype": getattr(self.local, "dtype", "float32"),
                                    "threads": max(1, int(self.cpus_per_worker))})
         try:
             for batch in vectors.iter_batches(batch_size=None, batch_format="numpy"):
@@ -125,7 +126,8 @@ class RayEmbedder(StreamingEmbedder):
         """Embed ``text`` on one worker and here: the cluster must run the model this machine runs."""
         remote = ray.remote(num_cpus=self.cpus_per_worker)(_embed_one)
         try:
-            there = np.asarray(ray.get(remote.remote(self.name, text)), dtype=np.float32)
+            dtype = getattr(self.local, "dtype", "float32")
+            there = np.asarray(ray.get(remote.remote(self.name, text, dtype)), dtype=np.float32)
         except ray.exceptions.RayError as exc:
             raise QaError(f"the Ray cluster at {self.address} could not load {self.name!r}: {_summary(exc)}. "
                           f"Every node needs qa and the model's package installed, as on this machine.") from None
@@ -136,8 +138,8 @@ class RayEmbedder(StreamingEmbedder):
         self._checked = True
 
 
-def _embed_one(model: str, text: str) -> np.ndarray:
-    return make_embedder(model).embed_batch([text])[0]
+def _embed_one(model: str, text: str, dtype: str = "float32") -> np.ndarray:
+    return make_embedder(model, dtype=dtype).embed_batch([text])[0]
 
 
 def _summary(exc: BaseException) -> str:

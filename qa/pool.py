@@ -74,13 +74,12 @@ class ProcessPoolEmbedder(StreamingEmbedder):
         for lo in range(0, len(texts), PIECE):
             part = list(texts[lo:lo + PIECE])
             try:
-                vectors = model.encode(part, pool=pool, batch_size=self.batch_size, normalize_embeddings=True,
-                                       convert_to_numpy=True, show_progress_bar=False)
+                vectors = self.local.encode(model, part, pool=pool, show_progress_bar=False)
             except RuntimeError as exc:
                 self.close()
                 raise QaError(f"embedding with {self.processes} model processes failed: {exc}. Set "
                               f"QA_EMBED_PROCESSES=1 to embed in one process.") from None
-            yield range(lo, lo + len(part)), np.asarray(vectors, dtype=np.float32)
+            yield range(lo, lo + len(part)), vectors
 
     def _start(self):
         if self._pool is None:

@@ -135,20 +135,59 @@ def resolve_device(device: str) -> str:
     return device
 
 
+def resolve_dtype(dtype: str, device: str, capabilities: dict | None = None) -> str:
+    """The number format the embedding model computes in, for a ``QA_EMBED_DTYPE`` value and a resolved torch
+    device: ``auto`` is bfloat16 where the hardware computes it natively (a CPU with AVX512-BF16 or AMX-BF16, a
+    CUDA GPU that supports it), else float32. ``capabilities``: ``torch.cpu.get_capabilities()`` (a test's fake).
+
+    Measured on this project's 2-core AVX512-BF16 CPU with all-MiniLM-L6-v2 (800 SciFact chunks): 63.9 against
+    30.2 chunks/s, one question 7.7 against 11.8 ms, cosine to the float32 vector at least 0.9999 (mean
+    0.99995). The GPU choice is not measured (no GPU was lent). bfloat16 asked for on a CPU without it still
+    works, emulated and slower than float32."""
+    if dtype != "auto":
+        return dtype
+    import torch
+
+    if device.startswith("cuda"):
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
+    caps = capabilities if capabilities is not None else torch.cpu.get_capabilities()
+    return "bfloat16" if caps.get("avx512_bf16") or caps.get("amx_bf16") else "float32"
+
+
 class SentenceTransformerEmbedder:
-    """A sentence-transformers model, loaded on first use and shared."""
+    """A sentence-transformers model, loaded on first use and shared.
+
+    In bfloat16 (see :func:`resolve_dtype`) the weights are cast once after loading and each vector is
+    normalised in float32, so the index and the cache always hold float32 unit vectors. A vector's cache key
+    names its number format (``cache_name``): a float32 run never reuses bfloat16 vectors, nor the reverse.
+    The snapshot's model is the plain name: vectors of either format search an index of the other."""
 
     _lock = threading.Lock()
 
-    def __init__(self, model: str, batch_size: int = 32, device: str = "auto") -> None:
+    def __init__(self, model: str, batch_size: int = 32, device: str = "auto", dtype: str = "float32") -> None:
         if batch_size <= 0:
             raise ValueError(f"batch_size must be greater than 0, got {batch_size}")
+        if dtype not in ("auto", "float32", "bfloat16"):
+            raise ValueError(f"dtype must be auto, float32 or bfloat16, got {dtype!r}")
         self.name = model
         self.path = resolve_model_path(model)
         self.batch_size = batch_size
         self.device = device
+        self.dtype_setting = dtype
+        self._dtype: str | None = None
         self._model = None
         self._tokenizer = None
+
+    @property
+    def dtype(self) -> str:
+        """float32 or bfloat16, resolved on first use (like the device: a missing GPU fails here, not before)."""
+        if self._dtype is None:
+            self._dtype = resolve_dtype(self.dtype_setting, resolve_device(self.device))
+        return self._dtype
+
+    @property
+    def cache_name(self) -> str:
+        return self.name if self.dtype == "float32" else f"{self.name}@{self.dtype}"
 
     @property
     def model(self):
@@ -156,8 +195,23 @@ class SentenceTransformerEmbedder:
             if self._model is None:
                 from sentence_transformers import SentenceTransformer
 
-                self._model = SentenceTransformer(str(self.path), device=resolve_device(self.device))
+                model = SentenceTransformer(str(self.path), device=resolve_device(self.device))
+                if self.dtype == "bfloat16":
+                    import torch
+
+                    model = model.to(torch.bfloat16)
+                self._model = model
         return self._model
+
+    def encode(self, model, texts: list[str], **kwargs) -> np.ndarray:
+        """``model.encode`` (``kwargs``: e.g. a process pool) as float32 unit vectors."""
+        if self.dtype == "float32":
+            vectors = model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                   convert_to_numpy=True, **kwargs)
+            return np.asarray(vectors, dtype=np.float32)
+        vectors = np.asarray(model.encode(texts, batch_size=self.batch_size, convert_to_numpy=True, **kwargs),
+                             dtype=np.float32)
+        return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
     @property
     def tokenizer(self):
@@ -180,9 +234,7 @@ class SentenceTransformerEmbedder:
     def embed_batch(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                    convert_to_numpy=True, show_progress_bar=progress)
-        return np.asarray(vectors, dtype=np.float32)
+        return self.encode(self.model, list(texts), show_progress_bar=progress)
 
     def embed(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
@@ -264,6 +316,10 @@ class StreamingEmbedder:
         self.name = local.name
 
     @property
+    def cache_name(self) -> str:
+        return getattr(self.local, "cache_name", self.local.name)
+
+    @property
     def dim(self) -> int:
         return self.local.dim
 
@@ -292,7 +348,7 @@ def embed_with_cache(embedder: Embedder, texts: Sequence[str], cache: EmbeddingC
                      progress=None, batch: int = 256) -> tuple[np.ndarray, int]:
     """Vectors for ``texts`` (cached ones reused); returns (vectors, how many were embedded)."""
     vectors = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    keys = [EmbeddingCache.key(embedder.name, t) for t in texts]
+    keys = [EmbeddingCache.key(getattr(embedder, "cache_name", embedder.name), t) for t in texts]
     cached = cache.get_many(keys) if cache else {}
     todo = [i for i, k in enumerate(keys) if k not in cached]
     for i, k in enumerate(keys):
@@ -321,24 +377,26 @@ def _pieces(embedder: Embedder, texts: list[str], batch: int):
         yield range(lo, min(lo + batch, len(texts))), embedder.embed_batch(texts[lo:lo + batch])
 
 
-def make_embedder(model: str, batch_size: int = 32, device: str | None = None) -> Embedder:
+def make_embedder(model: str, batch_size: int = 32, device: str | None = None, dtype: str | None = None) -> Embedder:
     """The embedder for a model setting; ``hash`` or ``hash-N`` gives the model-free fake. ``device``: see
-    :func:`resolve_device` (None: the ``QA_DEVICE`` setting)."""
+    :func:`resolve_device` (None: the ``QA_DEVICE`` setting); ``dtype``: see :func:`resolve_dtype` (None: the
+    ``QA_EMBED_DTYPE`` setting)."""
     if model.startswith("hash"):
         dim = int(model.split("-")[1]) if "-" in model else 64
         return HashEmbedder(dim, name=model)
-    if device is None:
+    if device is None or dtype is None:
         from qa.settings import get_settings
 
-        device = get_settings().device
-    return _shared_embedder(model, batch_size, device)
+        device = get_settings().device if device is None else device
+        dtype = get_settings().embed_dtype if dtype is None else dtype
+    return _shared_embedder(model, batch_size, device, dtype)
 
 
-_EMBEDDERS: dict[tuple[str, int, str], SentenceTransformerEmbedder] = {}
+_EMBEDDERS: dict[tuple[str, int, str, str], SentenceTransformerEmbedder] = {}
 
 
-def _shared_embedder(model: str, batch_size: int, device: str) -> SentenceTransformerEmbedder:
-    key = (model, batch_size, device)
+def _shared_embedder(model: str, batch_size: int, device: str, dtype: str) -> SentenceTransformerEmbedder:
+    key = (model, batch_size, device, dtype)
     if key not in _EMBEDDERS:
-        _EMBEDDERS[key] = SentenceTransformerEmbedder(model, batch_size, device)
+        _EMBEDDERS[key] = SentenceTransformerEmbedder(model, batch_size, device, dtype)
     return _EMBEDDERS[key]

@@ -1,14 +1,17 @@
-"""Where the embedding model runs (QA_DEVICE): auto, cpu or a CUDA GPU, with a clear error when there is none."""
+"""Where the embedding model runs (QA_DEVICE): auto, cpu or a CUDA GPU, with a clear error when there is none;
+and in which number format (QA_EMBED_DTYPE)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 from pydantic import ValidationError
 
 from qa.errors import ConfigError
 from qa.settings import Settings
-from qa.vectors import SentenceTransformerEmbedder, make_embedder, resolve_device
+from qa.vectors import (EmbeddingCache, SentenceTransformerEmbedder, embed_with_cache, make_embedder, resolve_device,
+                        resolve_dtype)
 
 HAS_CUDA = torch.cuda.is_available()
 
@@ -39,3 +42,43 @@ def test_each_device_gets_its_own_shared_embedder():
     assert make_embedder("all-MiniLM-L6-v2", 32, "cpu") is cpu
     assert make_embedder("all-MiniLM-L6-v2", 32, "auto") is not cpu
     assert cpu.device == "cpu"
+
+
+# -- the number format (QA_EMBED_DTYPE) --------------------------------------------------------------------------
+@pytest.mark.parametrize(("caps", "expected"), [
+    ({"avx512_bf16": True, "amx_bf16": False}, "bfloat16"),
+    ({"avx512_bf16": False, "amx_bf16": True}, "bfloat16"),
+    ({"avx512_bf16": False, "amx_bf16": False}, "float32"),
+    ({}, "float32"),
+])
+def test_auto_computes_in_bfloat16_only_where_the_cpu_has_it(caps, expected):
+    assert resolve_dtype("auto", "cpu", caps) == expected
+    assert resolve_dtype("float32", "cpu", caps) == "float32"
+    assert resolve_dtype("bfloat16", "cpu", caps) == "bfloat16"
+
+
+@pytest.mark.parametrize("dtype", ["fp16", "bf16", "float16", ""])
+def test_a_number_format_the_embedder_cannot_use_is_refused(dtype):
+    with pytest.raises(ValidationError, match="embed_dtype"):
+        Settings(embed_dtype=dtype)
+
+
+def test_bfloat16_vectors_are_float32_unit_vectors_close_to_the_float32_ones_and_cached_apart(tmp_path):
+    texts = ["Police appeal for witnesses after a collision on the A1 in Durham on Tuesday.",
+             "The Police and Crime Commissioner has set the budget for 2025, including 40 more officers.",
+             "A 34-year-old man was arrested."]
+    full = make_embedder("all-MiniLM-L6-v2", 32, "cpu", "float32")
+    half = make_embedder("all-MiniLM-L6-v2", 32, "cpu", "bfloat16")
+    a, b = full.embed_batch(texts), half.embed_batch(texts)
+    assert b.dtype == np.float32 and np.allclose(np.linalg.norm(b, axis=1), 1.0, atol=1e-5)
+    assert float((a * b).sum(1).min()) > 0.999
+    assert not np.array_equal(a, b)  # really computed in bfloat16
+    assert full.cache_name == "all-MiniLM-L6-v2" and half.cache_name == "all-MiniLM-L6-v2@bfloat16"
+    assert half.name == full.name  # the snapshot's model: an index of either format serves the other
+
+    cache = EmbeddingCache(tmp_path / "cache.sqlite")
+    embed_with_cache(full, texts, cache)
+    again, embedded = embed_with_cache(half, texts, cache)
+    assert embedded == len(texts) and np.array_equal(again, b)
+    _, embedded = embed_with_cache(half, texts, cache)
+    assert embedded == 0

@@ -132,14 +132,17 @@ def check(out: Path) -> dict:
 
     work = Path(tempfile.mkdtemp(prefix="qa-ray-check-"))
     corpus = PROJECT_ROOT / "corpus"
-    local = make_embedder("all-MiniLM-L6-v2")
+    # float32: in bfloat16 a vector depends on how its batch was padded (up to ~2e-3, qa.vectors.resolve_dtype),
+    # so only float32 can show that spreading the work changes nothing.
+    local = make_embedder("all-MiniLM-L6-v2", dtype="float32")
     questions = sample_questions()[:20]
     try:
         single_s, chunks = _ingest(_settings(corpus, work / "single"), local)
         with RayHead(cpus=2) as head:
             # as a user would: `qa ingest --ray HOST:PORT`, two workers of 16 texts a batch
             env = {**os.environ, "QA_CORPUS_DIR": str(corpus), "QA_INDEX_DIR": str(work / "ray"),
-                   "QA_KEYWORD_INDEX": "tantivy", "QA_RAY_WORKERS": "2", "QA_RAY_BATCH_SIZE": "16"}
+                   "QA_KEYWORD_INDEX": "tantivy", "QA_RAY_WORKERS": "2", "QA_RAY_BATCH_SIZE": "16",
+                   "QA_EMBED_DTYPE": "float32"}
             t0 = time.perf_counter()
             cli = subprocess.run([str(Path(sys.executable).with_name("qa")), "ingest", "--ray", head.address],
                                  env=env, capture_output=True, text=True, timeout=600)
