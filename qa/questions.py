@@ -35,7 +35,7 @@ from qa.store import STOPWORDS
 
 AnswerType = Literal["count", "money", "percentage", "date", "duration", "person", "organisation", "place",
                      "contact", "list", "description"]
-ConstraintKind = Literal["name", "number", "year", "time", "qualifier"]
+ConstraintKind = Literal["name", "number", "year", "time", "qualifier", "noun"]  # noun: a count's counted noun
 
 WORD = re.compile(r"[A-Za-z0-9£$€][A-Za-z0-9'’\-/.,£%]*[A-Za-z0-9%]|[A-Za-z0-9]")
 AUX = frozenset("do does did is are was were will would can could has have had should shall may might must".split())
@@ -132,9 +132,18 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     if m or re.search(r"\b(what|which) (is the )?(number|total|figure|count) of\b", q):
         noun = m.group(1) if m else None
         if m:
-            phrase = []
+            import lemminflect
+
+            phrase: list[str] = []
             for w in q[m.start(1):].split():
                 if w in AUX or w in PREPOSITIONS or len(phrase) == 3:
+                    break
+                # The counted noun ends at its verb: "how many officers took part" counts officers, not "part".
+                # A present-tense form ends it only after a plural ("officers take part"): "victim case
+                # managers" is one noun, though "case" can be a verb.
+                plural = bool(phrase) and (re.search(r"[^s]s$", phrase[-1]) or phrase[-1] in PLURALS)
+                if phrase and _verb(w, lemminflect, ("VBD",) + (("VBP", "VBZ") if plural else ())) \
+                        and not _noun_of_type(w.strip(",.?")):
                     break
                 phrase.append(w.strip(",.?"))
             if noun not in DURATION_UNITS:
@@ -199,6 +208,9 @@ def _head_noun(q: str) -> str:
     if re.search(r"\bname of\b", q):
         return "name"
     return candidates[0] if candidates else ""
+
+
+PLURALS = frozenset({"people", "children", "men", "women", "police", "staff"})
 
 
 def _noun_of_type(word: str) -> bool:

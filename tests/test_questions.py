@@ -42,6 +42,26 @@ def test_expected_type(question, expected):
     assert analyze(question).expected == expected
 
 
+# The counted noun of a "how many" question, which an answer's sentence must mention: it ends at the verb, so
+# "how many officers took part" does not take a count of arrests beside the word "part".
+FOCUS = [
+    ("How many officers took part in Operation Hotspot?", "officers"),
+    ("How many people attended the public meeting in Barnard Castle?", "people"),
+    ("How many drivers tested positive over the Christmas campaign?", "drivers"),
+    ("How many officers take part in the scheme each week?", "officers"),
+    ("How many arrests led to charges?", "arrests"),
+    ("How many arrests did Operation Hotspot make in Watford alone?", "arrests"),
+    ("How many Victim Case Managers has Beacon introduced?", "victim case managers"),
+    ("How many police officers were injured?", "police officers"),
+    ("How many hate crimes were reported in Watford last year?", "hate crimes"),
+]
+
+
+@pytest.mark.parametrize("question,focus", FOCUS)
+def test_the_counted_noun_ends_at_its_verb(question, focus):
+    assert analyze(question).focus == focus
+
+
 def constraints(question):
     return {(c.kind, c.text, c.strict) for c in analyze(question).constraints}
 

@@ -93,6 +93,17 @@ def test_a_place_the_answer_sentence_does_not_support_is_a_constraint_missing_re
     assert not near.abstained
 
 
+def test_a_count_of_something_the_answer_sentence_does_not_count_is_a_constraint_missing_refusal():
+    """"How many officers took part" is not answered with the arrests, even though "Office" is beside them."""
+    text = ("157 arrests have been made across Hertfordshire. Operation Hotspot was launched after funding was "
+            "secured by the Commissioner's Office.")
+    a = answerer({"157": 6.0}).answer("How many officers took part in Operation Hotspot?", [passage(text)])
+    assert a.abstained and a.reason == "constraint_missing" and "officers" in a.note
+    assert a.answer.startswith("The releases don't say how many officers took part in Operation Hotspot.")
+    counted = answerer({"157": 6.0}).answer("How many arrests were made in Operation Hotspot?", [passage(text)])
+    assert not counted.abstained
+
+
 def test_a_topic_named_in_the_release_but_not_near_the_answer_is_a_constraint_missing_refusal():
     """A near-miss: the release names Operation Tropic, but the launch date beside it is another campaign's."""
     text = ("Rogue traders were warned across the county. Officers visited 40 homes. Operation Tropic is run "
@@ -183,6 +194,11 @@ def test_type_ok(kind, span, ok):
     (Constraint("qualifier", "first", True), "the first barn meeting", True),
     (Constraint("qualifier", "first", True), "the barn meeting", False),
     (Constraint("qualifier", "alone", True), "anything", True),
+    (Constraint("noun", "officers", True), "an officer said", True),
+    (Constraint("noun", "officers", True), "a bid by the Commissioner's Office", False),
+    (Constraint("noun", "arrests", True), "twelve people were arrested", True),
+    (Constraint("noun", "victims", True), "the victim said", True),
+    (Constraint("noun", "activities", True), "one activity", True),
 ])
 def test_constraint_support(constraint, text, ok):
     assert checks.supported(constraint, text) is ok

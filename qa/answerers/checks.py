@@ -142,10 +142,30 @@ def name_supported(name: str, text: str, normed: str | None = None) -> bool:
     return len(initials) >= 2 and re.search(rf"\b{initials}s?\b", text) is not None
 
 
+def noun_supported(noun: str, normed: str) -> bool:
+    """Whether the normalised text says a counted noun in one of its own forms: singular or plural, or the verb
+    it names ("arrests": arrest, arrests, arrested, arresting). Not a looser prefix match, as for names:
+    "officers" is not "office"."""
+    w = _norm(noun).strip()
+    if not w:
+        return True
+    base = {w}
+    if w.endswith("ies"):
+        base.add(w[:-3] + "y")
+    if w.endswith("es"):
+        base.add(w[:-2])
+    if w.endswith("s") and not w.endswith("ss"):
+        base.add(w[:-1])
+    forms = {f + end for f in base for end in ("", "s", "es", "ed", "ing")}
+    return any(f" {f} " in normed for f in forms)
+
+
 def supported(c: Constraint, text: str, normed: str | None = None) -> bool:
     normed = normed if normed is not None else _norm(text)
     if c.kind == "name":
         return name_supported(c.text, text, normed)
+    if c.kind == "noun":
+        return noun_supported(c.text, normed)
     if c.kind == "year":
         first = c.text.split("/")[0]
         return bool(re.search(rf"\b{re.escape(first)}", text))

@@ -170,7 +170,7 @@ class ReadingAnswerer:
         not_in_lead = {rid: checks.missing(near, _lead(body)) for rid, body in bodies.items()}
         topic_missing = {rid: checks.missing(analysis.topic, body) for rid, body in bodies.items()}
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
-        focus = [Constraint("name", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
+        focus = [Constraint("noun", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
             analysis.focus and analysis.focus.endswith("s") and len(analysis.focus) > 3 else []
         tops = [r.spans[0] for r in readings if r.spans]
         best_margin = max((s.margin for s in tops), default=-20.0)
