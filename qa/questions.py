@@ -39,6 +39,7 @@ ConstraintKind = Literal["name", "number", "year", "time", "qualifier", "noun"] 
 
 WORD = re.compile(r"[A-Za-z0-9£$€][A-Za-z0-9'’\-/.,£%]*[A-Za-z0-9%]|[A-Za-z0-9]")
 AUX = frozenset("do does did is are was were will would can could has have had should shall may might must".split())
+PLURALS = frozenset({"people", "children", "men", "women", "police", "staff"})  # plurals without an -s
 DETERMINERS = frozenset("the a an this that these those its their his her our your my each every any some no".split())
 PREPOSITIONS = frozenset("in at of for from across within on during under outside inside near by between".split())
 QUESTION_WORDS = frozenset("what which who whom whose when where why how".split())
@@ -141,11 +142,12 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
                 # The counted noun ends at its verb: "how many officers took part" counts officers, not "part".
                 # A present-tense form ends it only after a plural ("officers take part"): "victim case
                 # managers" is one noun, though "case" can be a verb.
+                word = w.strip(",.?")
                 plural = bool(phrase) and (re.search(r"[^s]s$", phrase[-1]) or phrase[-1] in PLURALS)
-                if phrase and _verb(w, lemminflect, ("VBD",) + (("VBP", "VBZ") if plural else ())) \
-                        and not _noun_of_type(w.strip(",.?")):
+                if phrase and _verb(word, lemminflect, ("VBD",) + (("VBP", "VBZ") if plural else ())) \
+                        and not _noun_of_type(word):
                     break
-                phrase.append(w.strip(",.?"))
+                phrase.append(word)
             if noun not in DURATION_UNITS:
                 noun = " ".join(phrase) or noun
         if noun in DURATION_UNITS and not re.search(rf"\b{noun} of\b", q):
@@ -208,9 +210,6 @@ def _head_noun(q: str) -> str:
     if re.search(r"\bname of\b", q):
         return "name"
     return candidates[0] if candidates else ""
-
-
-PLURALS = frozenset({"people", "children", "men", "women", "police", "staff"})
 
 
 def _noun_of_type(word: str) -> bool:

@@ -135,6 +135,15 @@ def resolve_device(device: str) -> str:
     return device
 
 
+DTYPES = ("auto", "float32", "bfloat16")
+
+
+def check_dtype(dtype: str) -> None:
+    """A ``QA_EMBED_DTYPE`` or ``qa train-reader --dtype`` value, refused before any model loads."""
+    if dtype not in DTYPES:
+        raise ValueError(f"dtype must be auto, float32 or bfloat16, got {dtype!r}")
+
+
 def resolve_dtype(dtype: str, device: str, capabilities: dict | None = None) -> str:
     """The number format the embedding model computes in, for a ``QA_EMBED_DTYPE`` value and a resolved torch
     device: ``auto`` is bfloat16 where the hardware computes it natively (a CPU with AVX512-BF16 or AMX-BF16, a
@@ -167,8 +176,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str, batch_size: int = 32, device: str = "auto", dtype: str = "float32") -> None:
         if batch_size <= 0:
             raise ValueError(f"batch_size must be greater than 0, got {batch_size}")
-        if dtype not in ("auto", "float32", "bfloat16"):
-            raise ValueError(f"dtype must be auto, float32 or bfloat16, got {dtype!r}")
+        check_dtype(dtype)
         self.name = model
         self.path = resolve_model_path(model)
         self.batch_size = batch_size

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from qa.reader import data
 from qa.reader.model import BASE_MODEL, WEIGHTS, build_net, save_weights
+from qa.vectors import check_dtype, resolve_dtype, resolve_model_path
 
 
 @dataclass
@@ -60,8 +61,7 @@ class TrainConfig:
             if not path.exists():
                 raise FileNotFoundError(f"{name.replace('_', '-')} file {path} does not exist (see ../shared/eval)")
             setattr(self, name, path)
-        if self.dtype not in ("auto", "float32", "bfloat16"):
-            raise ValueError(f"dtype must be auto, float32 or bfloat16, got {self.dtype!r}")
+        check_dtype(self.dtype)
         if self.batch_size < 1 or self.epochs < 1:
             raise ValueError(f"batch_size and epochs must be at least 1, got {self.batch_size} and {self.epochs}")
 
@@ -120,8 +120,6 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     import torch
     from transformers import AutoTokenizer, get_linear_schedule_with_warmup
 
-    from qa.vectors import resolve_dtype, resolve_model_path
-
     started = time.perf_counter()
     random.seed(cfg.seed)
     torch.manual_seed(cfg.seed)
@@ -155,8 +153,7 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
                                                                              "attention_mask")},
                                   return_tensors="pt")
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=dtype == "bfloat16"):
-                start, end = net(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])
-            start, end = start.float(), end.float()
+                start, end = net(batch["input_ids"], batch["attention_mask"], batch["token_type_ids"])  # float32
             loss = (loss_fn(start, torch.tensor([feats[i]["start"] for i in rows]))
                     + loss_fn(end, torch.tensor([feats[i]["end"] for i in rows]))) / 2
             loss.backward()
