@@ -500,13 +500,21 @@ def train_reader(
     seed: Annotated[int, typer.Option(help="random seed")] = 13,
     dtype: Annotated[str, typer.Option(help="auto (bfloat16 mixed precision where the CPU has it natively), "
                                             "float32 or bfloat16")] = "auto",
+    continue_from: Annotated[Optional[Path], typer.Option(help="a later stage: start from these weights, "
+                                                                "without the tune articles")] = None,
+    skip_questions: Annotated[int, typer.Option(help="SQuAD train questions an earlier stage used")] = 0,
+    learning_rate: Annotated[Optional[float], typer.Option(help="peak learning rate (default: TrainConfig's)")]
+    = None,
 ) -> None:
     """Fine-tune the reader on training data only (see qa/reader/train.py); then `qa calibrate-reader`."""
     from qa.reader.train import TrainConfig, train
 
     try:
         extra = {} if questions is None else {"squad_train_questions": questions}
-        cfg = TrainConfig(squad_train, squad_dev, squad2_dev, seed=seed, dtype=dtype, **extra)
+        if learning_rate is not None:
+            extra["learning_rate"] = learning_rate
+        cfg = TrainConfig(squad_train, squad_dev, squad2_dev, seed=seed, dtype=dtype, continue_from=continue_from,
+                          skip_questions=skip_questions, **extra)
     except (FileNotFoundError, ValueError) as exc:
         _fail(QaError(str(exc)))
     if out_path:

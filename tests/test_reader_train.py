@@ -28,9 +28,10 @@ def _squad(tmp_path, name: str, titles: list[str]):
 
 
 def _config(tmp_path, **kw) -> TrainConfig:
+    kw.setdefault("squad_train_questions", 8)
     return TrainConfig(_squad(tmp_path, "train.json", [f"T{i}" for i in range(4)]),
                        _squad(tmp_path, "dev.json", ["D0", "D1"]), _squad(tmp_path, "dev2.json", ["E0"]),
-                       out=tmp_path / "w.safetensors", squad_train_questions=8,
+                       out=tmp_path / "w.safetensors",
                        negatives={"removed": 2, "other": 0, "swap": 0, "antonym": 0}, batch_size=4, **kw)
 
 
@@ -39,6 +40,23 @@ def test_bad_settings_are_refused_before_anything_loads(tmp_path):
         _config(tmp_path, dtype="float16")
     with pytest.raises(FileNotFoundError, match="does not exist"):
         TrainConfig(tmp_path / "missing.json", tmp_path / "a.json", tmp_path / "b.json")
+    with pytest.raises(FileNotFoundError, match="to continue from"):
+        _config(tmp_path, continue_from=tmp_path / "none.safetensors")
+    with pytest.raises(ValueError, match="must not be negative"):
+        _config(tmp_path, skip_questions=-1)
+
+
+def test_a_later_stage_takes_the_next_questions_and_no_tune_articles(tmp_path):
+    from qa.reader.train import build_examples
+
+    first = build_examples(_config(tmp_path, squad_train_questions=4))
+    (tmp_path / "w.safetensors").write_bytes(b"")  # only its existence is checked here
+    later = build_examples(_config(tmp_path, squad_train_questions=4, skip_questions=4,
+                                   continue_from=tmp_path / "w.safetensors"))
+    assert {e.article for e in first} >= {"D0", "E0"}
+    assert not {e.article for e in later} & {"D0", "D1", "E0"}
+    asked = lambda examples: {(e.article, e.question) for e in examples if e.kind == "squad1"}  # noqa: E731
+    assert len(asked(later)) == 4 and not asked(first) & asked(later)
 
 
 @pytest.mark.slow
@@ -51,6 +69,20 @@ def test_a_tiny_run_writes_weights_the_reader_loads(tmp_path, dtype):
     reader = TransformerReader(weights=cfg.out)
     [[reading]] = reader.read_batch(["How many arrests were made?"], [[PARA]])
     assert reading.spans and all(PARA[s.start:s.end] == s.text for s in reading.spans)
+
+
+@pytest.mark.slow
+def test_a_later_stage_starts_from_the_earlier_weights(tmp_path):
+    first = _config(tmp_path, dtype="bfloat16")
+    train(first, log=lambda line: None)
+    later = _config(tmp_path, dtype="bfloat16", continue_from=first.out, skip_questions=8, squad_train_questions=4,
+                    learning_rate=5e-5)
+    later.out = tmp_path / "later.safetensors"
+    meta = train(later, log=lambda line: None)
+    assert meta["previous_stage"]["config"]["skip_questions"] == 0
+    assert meta["config"]["skip_questions"] == 8 and "squad2" not in meta["examples"]
+    [[reading]] = TransformerReader(weights=later.out).read_batch(["Who led the operation?"], [[PARA]])
+    assert reading.spans
 
 
 @pytest.mark.slow

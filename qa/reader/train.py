@@ -18,6 +18,15 @@ windows/s at 200 word pieces, 7.6 against 6.1 at 256. That speed (and this machi
 faster than the AVX2 ones the last weights were trained on) is what lets one hour take 22,000
 SQuAD questions and 6,200 made negatives (the float32 hour took 13,000 and 3,000). The weights
 are stored in fp16 either way.
+
+Stages (``continue_from``, ``skip_questions``): ``make train-reader`` trains in two runs of 22,000
+SQuAD train questions each, the second starting from the weights file the first wrote and taking
+the next 22,000 questions of the same seeded shuffle, with negatives made afresh (seed plus the
+questions skipped) and without the tune articles, which the first stage saw; peak learning rate
+5e-5 after the first stage's 1e-4. Decided so because each stage fits in about 40 minutes on two
+cores and each stage's weights file is a reader of its own: a stage that stops leaves the last
+one's weights in place. A third stage (the next 22,000) was trained and rejected on tune data
+alone (the calibration's objective fell; docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa.reader import data
-from qa.reader.model import BASE_MODEL, WEIGHTS, build_net, save_weights
+from qa.reader.model import BASE_MODEL, WEIGHTS, build_net, load_net, read_meta, save_weights
 from qa.vectors import check_dtype, resolve_dtype, resolve_model_path
 
 
@@ -54,6 +63,8 @@ class TrainConfig:
     epochs: int = 1
     threads: int = 2
     dtype: str = "auto"
+    continue_from: Path | None = None  # a second stage: start from these weights instead of the base encoder
+    skip_questions: int = 0  # SQuAD train questions (of the seeded shuffle) an earlier stage already used
 
     def __post_init__(self) -> None:
         for name in ("squad_train", "squad_dev", "squad2_dev"):
@@ -62,17 +73,29 @@ class TrainConfig:
                 raise FileNotFoundError(f"{name.replace('_', '-')} file {path} does not exist (see ../shared/eval)")
             setattr(self, name, path)
         check_dtype(self.dtype)
+        if self.continue_from is not None:
+            self.continue_from = Path(self.continue_from)
+            if not self.continue_from.exists():
+                raise FileNotFoundError(f"weights to continue from, {self.continue_from}, do not exist")
+        if self.skip_questions < 0 or self.squad_train_questions < 0:
+            raise ValueError(f"questions and skip must not be negative, got {self.squad_train_questions} and "
+                             f"{self.skip_questions}")
         if self.batch_size < 1 or self.epochs < 1:
             raise ValueError(f"batch_size and epochs must be at least 1, got {self.batch_size} and {self.epochs}")
 
 
 def build_examples(cfg: TrainConfig) -> list[data.Example]:
+    """The first stage: the tune articles, ``squad_train_questions`` of the seeded shuffle of SQuAD train
+    and the made negatives. A later stage (``continue_from``): the next questions of the same shuffle
+    (after ``skip_questions``) and negatives made with another seed; the tune articles were seen in the first."""
     rng = random.Random(cfg.seed)
-    tune = list(data.squad_examples(data.tune_articles(cfg.squad_dev, cfg.squad2_dev)))
+    tune = [] if cfg.continue_from else list(data.squad_examples(data.tune_articles(cfg.squad_dev, cfg.squad2_dev)))
     train_articles = data.read_articles(cfg.squad_train)
     pool = list(data.unambiguous(data.squad_examples(train_articles)))
     rng.shuffle(pool)
-    positives = pool[: cfg.squad_train_questions]
+    positives = pool[cfg.skip_questions: cfg.skip_questions + cfg.squad_train_questions]
+    if cfg.continue_from:
+        rng = random.Random(cfg.seed + cfg.skip_questions)
     negatives = data.synthesize_negatives(train_articles, rng, cfg.negatives)
     examples = tune + positives + negatives
     rng.shuffle(examples)
@@ -133,7 +156,13 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
     log(f"{len(examples):,} examples: " + ", ".join(f"{k} {n:,}" for k, n in sorted(kinds.items())))
     feats = featurize(examples, tokenizer, cfg.max_length, cfg.stride)
     log(f"{len(feats):,} windows of at most {cfg.max_length} word pieces")
-    net = build_net(base)
+    previous = None
+    if cfg.continue_from:
+        previous = read_meta(cfg.continue_from)
+        log(f"continuing from {cfg.continue_from} (after {cfg.skip_questions:,} SQuAD train questions)")
+        net = load_net(cfg.continue_from, base)
+    else:
+        net = build_net(base)
     net.train()
     params = [p for p in net.parameters() if p.requires_grad]
     decay = [p for n, p in net.named_parameters() if p.requires_grad and p.ndim > 1]
@@ -175,6 +204,8 @@ def train(cfg: TrainConfig, log: Callable[[str], None] = print) -> dict:
                                                  for k, v in asdict(cfg).items() if k != "out"},
             "examples": dict(kinds), "windows": len(feats), "steps": steps, "train_seconds": round(seconds, 1),
             "max_length": cfg.max_length, "dtype": dtype}
+    if previous is not None:
+        meta["previous_stage"] = previous
     size = save_weights(net, cfg.out, meta)
     log(f"wrote {cfg.out} ({size / 1e6:.1f} MB) after {seconds / 60:.1f} min")
     return meta
