@@ -365,15 +365,22 @@ def calibrate_reader(
                                                            "(default corpus/questions.jsonl)")] = None,
     out_path: Annotated[Optional[Path], typer.Option("--out", help="where to write the model "
                                                                    "(default qa/reader/abstain.json)")] = None,
+    followups: Annotated[Optional[Path], typer.Option(help="two-turn conversations: their tune part's follow-ups "
+                                                           "count in the bound on false refusals (default "
+                                                           "corpus/followups.jsonl when it exists)")] = None,
 ) -> None:
     """Fit the reading answerer's abstention model and threshold on tune data only."""
     from qa.answerers.calibrate import calibrate_reader as calibrate, load_questions
     from qa.answerers.reading import CALIBRATION
+    from qa.evaluate.followups import load_conversations
 
     settings = get_settings()
+    talks_path = followups or settings.corpus_dir / "followups.jsonl"
     try:
+        talks = load_conversations(talks_path) if followups or talks_path.exists() else []
         report = calibrate(_service(), squad2, load_questions(questions or settings.corpus_dir / "questions.jsonl"),
-                           out_path or CALIBRATION, log=lambda line: console.print(line, highlight=False))
+                           out_path or CALIBRATION, log=lambda line: console.print(line, highlight=False),
+                           conversations=talks)
     except QaError as exc:
         _fail(exc)
     out.print(report, highlight=False)

@@ -83,17 +83,9 @@ class Service:
         explain = explain or bool(expect) or expect_refusal
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
-        rewritten = self.rewriter.resolve(question, history, self.release_title) if history else None
-        asked = rewritten.question if rewritten else None
         records: list[RetrievalRecord] | None = [] if explain else None
-        prefer = history[-1].answer_release_ids if rewritten and rewritten.leans_on_last else ()
-        frame = self.time_reader.read(asked or question)
-        if frame.bounded:
-            filters, frame = narrow(frame, filters, self.snapshots.get().store.count_dated)
-        passages = self.retriever.search(asked or question, k, filters, timings=timings, records=records,
-                                         prefer=prefer, recent=frame.recent)
+        asked, passages, timeframe = self.passages(question, k, filters, history, timings, records)
         decision = None
-        timeframe = frame if frame or frame.present else None
         if isinstance(self.answerer, ReadingAnswerer):
             answer, decision = self.answerer.answer_decided(asked or question, passages, timeframe,
                                                             said=question if asked else None)
@@ -101,7 +93,7 @@ class Service:
             answer = self.answerer.answer(asked or question, passages)
         answer.question, answer.rewritten, answer.timeframe = question, asked, timeframe
         answer.as_of = dating.as_of(answer)
-        if answer.as_of and (frame or answer.earlier):  # a time asked for, or releases that disagree over time
+        if answer.as_of and (bool(timeframe) or answer.earlier):  # a time asked for, or releases that disagree over time
             answer.answer = dating.say_as_of(answer.answer, answer.as_of)
         if explain:
             from qa.explain import explain as trace
@@ -117,6 +109,20 @@ class Service:
         if record and answer.abstained and self.recorder is not None:
             self.recorder.record(asked or question, answer)  # never raises: a log that cannot be written only warns
         return answer
+
+    def passages(self, question: str, k: int, filters=None, history: Sequence[Turn] = (),
+                 timings: dict[str, float] | None = None, records: list[RetrievalRecord] | None = None):
+        """The passages a question is answered from: (the follow-up's stand-alone rewrite or None, the passages,
+        the time it speaks of or None). The first half of :meth:`ask`, also what calibration asks through."""
+        rewritten = self.rewriter.resolve(question, history, self.release_title) if history else None
+        asked = rewritten.question if rewritten else None
+        prefer = history[-1].answer_release_ids if rewritten and rewritten.leans_on_last else ()
+        frame = self.time_reader.read(asked or question)
+        if frame.bounded:
+            filters, frame = narrow(frame, filters, self.snapshots.get().store.count_dated)
+        passages = self.retriever.search(asked or question, k, filters, timings=timings, records=records,
+                                         prefer=prefer, recent=frame.recent)
+        return asked, passages, (frame if frame or frame.present else None)
 
     def release_title(self, release_id: str) -> str | None:
         release = self.snapshots.get().store.release(release_id)

@@ -33,3 +33,25 @@ def test_a_name_is_unknown_unless_a_passage_says_it_or_spells_out_its_acronym():
     assert unknown("Why did the PCC meet the ICVs in Stevenage?", passages) == []
     assert unknown("Why did the PCC meet the ICVs in Watford?", passages) == ["Watford"]
     assert unknown("Did the PCC meet the NCA?", passages) == ["NCA"]
+
+
+def test_follow_ups_in_the_bound_hold_the_threshold_down():
+    """The tune follow-ups count among the answerable questions the threshold may refuse at most 5% of: a
+    threshold that refuses none of the whole questions but a quarter of the follow-ups is not taken."""
+    from types import SimpleNamespace
+
+    from qa.answerers.calibrate import ReaderRow, best_threshold, threshold_table
+
+    model = SimpleNamespace(probability=lambda f: f["p"])
+
+    def rows(source, answerable, probs):
+        return [ReaderRow(source, answerable, None, {"p": p}, 1.0 if answerable else 0.0) for p in probs]
+
+    squad = rows("squad2", True, [0.7] * 10) + rows("squad2", False, [0.5] * 10)
+    sample = rows("sample", True, [0.7] * 20) + rows("sample", False, [0.5] * 10)
+    followups = rows("followup", True, [0.45] * 5 + [0.7] * 15)
+    tables = threshold_table(squad, model), threshold_table(sample, model)
+    alone, _ = best_threshold(*tables, threshold_table(sample, model))
+    with_followups, _ = best_threshold(*tables, threshold_table(sample + followups, model))
+    assert 0.5 < alone["threshold"] <= 0.7
+    assert with_followups["threshold"] <= 0.45

@@ -85,12 +85,14 @@ class ReaderRow:
 
 
 def reader_rows(answerer, items, source: str, progress=None) -> list[ReaderRow]:
-    """``items``: (question, passages, gold answers — empty when the passages don't answer)."""
+    """``items``: (question, passages, gold answers — empty when the passages don't answer), or for a
+    follow-up (its stand-alone rewrite, passages, gold answers, the follow-up as typed, its timeframe)."""
     from qa.evaluate import metrics as m
 
     rows = []
-    for question, passages, golds in items:
-        d = answerer.decide(question, passages)
+    for question, passages, golds, *rest in items:
+        said, timeframe = rest if rest else (None, None)
+        d = answerer.decide(question, passages, timeframe, said=said)
         chosen = d.chosen if d.reason in (None, "below_threshold") else None
         f1 = m.squad_f1(chosen.span.text, golds) if chosen is not None and golds else 0.0
         rows.append(ReaderRow(source, bool(golds), None if chosen else d.reason,
@@ -141,13 +143,45 @@ def threshold_table(rows: list[ReaderRow], model) -> list[dict]:
     return out
 
 
-def calibrate_reader(service, squad2: Path, questions: list[dict], out: Path, log=print) -> str:
+def best_threshold(table_squad: list[dict], table_sample: list[dict], table_bound: list[dict]) -> tuple[dict, dict]:
+    """The rows of the two tables (one per threshold) whose F1 sum is highest among the thresholds that refuse at
+    most ``MAX_FALSE`` of ``table_bound``'s answerable questions; the lowest threshold when none does."""
+    allowed = [(a, b) for a, b, c in zip(table_squad, table_sample, table_bound)
+               if c["false_by_threshold"] <= MAX_FALSE + 1e-9]
+    return max(allowed or list(zip(table_squad, table_sample))[:1], key=lambda ab: ab[0]["f1"] + ab[1]["f1"])
+
+
+def followup_items(service, answerer, conversations) -> list[tuple]:
+    """Each two-turn conversation as a user has it: the first question is answered by ``answerer`` (the one
+    being calibrated, with no threshold, so the result does not depend on the abstention model installed before),
+    and the follow-up is made stand-alone from that turn and retrieved for (:meth:`qa.service.Service.passages`)."""
+    from qa.conversation import Turn
+
+    items = []
+    for c in conversations:
+        asked, passages, timeframe = service.passages(c.first, service.settings.top_k)
+        first, _ = answerer.answer_decided(asked or c.first, passages, timeframe)
+        history = [Turn(question=c.first, answer_release_ids=[x.release_id for x in first.citations],
+                        answer=first.short_answer.text if first.short_answer else None)]
+        asked, passages, timeframe = service.passages(c.followup, service.settings.top_k, history=history)
+        items.append((asked or c.followup, passages, tuple(c.answers), c.followup if asked else None, timeframe))
+    return items
+
+
+def calibrate_reader(service, squad2: Path, questions: list[dict], out: Path, log=print,
+                     conversations=()) -> str:
     """Fit the abstention model on the SQuAD 2.0 calibration articles (gold paragraph, never trained on)
     and the sample questions' tune part (through retrieval, as a user asks), choose the threshold, write
     ``out``; returns a summary. The threshold maximises the SQuAD 2.0-style F1 of both sets together,
-    each weighted equally, among thresholds that refuse at most ``MAX_FALSE`` of the sample tune part's
-    answerable questions beyond those the checks already refuse (a refusal hides an answer the releases
-    give; the checks' own refusals are measured, not tuned, here)."""
+    each weighted equally, among thresholds that refuse at most ``MAX_FALSE`` of the answerable questions of
+    the tune parts beyond those the checks already refuse (a refusal hides an answer the releases give; the
+    checks' own refusals are measured, not tuned, here). Those answerable questions are the sample tune part's
+    and, from ``conversations`` (two-turn conversations, their tune part only), the follow-ups as a user's
+    conversation asks them: a follow-up is a question people ask too, and its rewrite reads less smoothly
+    than a question typed whole, so a bound on whole questions alone let the threshold refuse more of them
+    (the second reader stage, 2026-12-06: 3 of 26 tune follow-ups by the threshold). The bound is on the
+    share of all of them together, so it can fall either way against whole questions alone. The follow-ups
+    count in the bound only, not in the fit or the F1."""
     from qa.answerers.reading import ReadingAnswerer
     from qa.evaluate import squad2 as s2
     from qa.reader.data import CALIBRATION_ARTICLES
@@ -167,19 +201,27 @@ def calibrate_reader(service, squad2: Path, questions: list[dict], out: Path, lo
         f"{len(sample_items)} sample tune questions")
     rows_squad = reader_rows(answerer, squad_items, "squad2-calibration")
     rows_sample = reader_rows(answerer, sample_items, "sample-tune")
+    talks = [c for c in conversations if c.part == "tune"]
+    rows_followup = reader_rows(answerer, followup_items(service, answerer, talks), "followup-tune") if talks else []
+    if talks:
+        log(f"and {len(talks)} tune follow-ups for the bound on false refusals")
     model = fit_abstain(rows_squad + rows_sample)
     table_squad, table_sample = threshold_table(rows_squad, model), threshold_table(rows_sample, model)
-    log("threshold  SQuAD-2.0 F1 / refuses unanswerable / falsely   sample F1 / refuses unanswerable / falsely")
-    for a, b in zip(table_squad, table_sample):
+    table_bound = threshold_table(rows_sample + rows_followup, model)
+    log("threshold  SQuAD-2.0 F1 / refuses unanswerable / falsely   sample F1 / refuses unanswerable / falsely"
+        "   bound: falsely by the threshold")
+    for a, b, c in zip(table_squad, table_sample, table_bound):
         if round(a["threshold"] * 100) % 5 == 0:
             log(f"  {a['threshold']:.2f}     {a['f1']:5.1f} / {a['abstain_recall']:4.0%} / {a['false_abstention']:4.0%}"
-                f"          {b['f1']:5.1f} / {b['abstain_recall']:4.0%} / {b['false_abstention']:4.0%}")
+                f"          {b['f1']:5.1f} / {b['abstain_recall']:4.0%} / {b['false_abstention']:4.0%}"
+                f"          {c['false_by_threshold']:4.0%}")
     log("weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model.weights.items()))
-    allowed = [(a, b) for a, b in zip(table_squad, table_sample) if b["false_by_threshold"] <= MAX_FALSE + 1e-9]
-    best_a, best_b = max(allowed or list(zip(table_squad, table_sample))[:1], key=lambda ab: ab[0]["f1"] + ab[1]["f1"])
+    best_a, best_b = best_threshold(table_squad, table_sample, table_bound)
     model.threshold = best_a["threshold"]
     model.meta = {"fitted_on": {"squad2": sorted(titles), "sample": "tune part", "squad2_rows": len(rows_squad),
                                 "sample_rows": len(rows_sample)},
+                  "bound_on": {"sample_tune_answerable": sum(r.answerable for r in rows_sample),
+                               "followup_tune": len(rows_followup), "max_false": MAX_FALSE},
                   "squad2_at_threshold": best_a, "sample_at_threshold": best_b,
                   "hard_refusals": {"squad2": sum(r.reason is not None for r in rows_squad),
                                     "sample": sum(r.reason is not None for r in rows_sample)}}
