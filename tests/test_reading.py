@@ -104,6 +104,18 @@ def test_a_count_of_something_the_answer_sentence_does_not_count_is_a_constraint
     assert not counted.abstained
 
 
+def test_a_count_beside_a_sentence_that_names_the_counted_noun_counts_something_else():
+    """The counted noun must be in the count's own sentence: "118 responses" does not count the case managers
+    named in the next sentence."""
+    text = ("The consultation has 118 responses. Beacon has also introduced Victim Case Managers for vulnerable "
+            "victims of crime.")
+    a = answerer({"118": 6.0}).answer("How many Victim Case Managers has Beacon introduced?", [passage(text)])
+    assert a.abstained and a.reason == "constraint_missing"
+    said = "Beacon has introduced 12 Victim Case Managers for vulnerable victims. The consultation had responses."
+    assert not answerer({"12": 6.0}).answer("How many Victim Case Managers has Beacon introduced?",
+                                            [passage(said)]).abstained
+
+
 def test_a_topic_named_in_the_release_but_not_near_the_answer_is_a_constraint_missing_refusal():
     """A near-miss: the release names Operation Tropic, but the launch date beside it is another campaign's."""
     text = ("Rogue traders were warned across the county. Officers visited 40 homes. Operation Tropic is run "

@@ -5,7 +5,7 @@
 3. The reader (:mod:`qa.reader`) reads every passage; its best spans are the candidates.
 4. Each candidate is checked (:mod:`qa.answerers.checks`): it must be of the expected
    type, its sentence or the sentences beside it must support every strict constraint
-   ("in Watford alone", "in 2015") and, for a count, the counted noun ("arrests"), and
+   ("in Watford alone", "in 2015"), for a count its own sentence the counted noun ("arrests"), and
    its release every other named thing; it must not restate the question (a span of the
    question's own words or names), and a figure must be a short phrase, not a clause. The
    best-scoring candidate that passes is chosen. None passes → refuse with
@@ -186,7 +186,10 @@ class ReadingAnswerer:
                 sentence = bounds[k]
                 window = p.title + "\n" + p.text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
                 own = p.text[sentence[0]:sentence[1]]
-                strict_missing = checks.missing(analysis.strict + focus + not_in_lead[p.release_id], window)
+                # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
+                # a count beside a sentence that names the noun counts something else.
+                strict_missing = (checks.missing(analysis.strict + not_in_lead[p.release_id], window)
+                                  + checks.missing(focus, own))
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date]
