@@ -120,7 +120,7 @@ def test_the_follow_up_table_is_answered_from_the_right_release(real_service):
     assert m["part:test"]["with_history_right_release"] >= FLOOR["test"], m["part:test"]
 
 
-# measured 2026-12-06 with the second-stage reader and its threshold (0.13): 0.725 and 0.643. The first-stage reader
-# with its lower threshold (0.06) gave 0.775 and 0.643: the higher threshold refuses two more follow-ups of the tune
-# part, taken as a trade for the held-out SQuAD figures (docs/benchmarks.md, fifth round).
-FLOOR = {"all": 0.72, "test": 0.64}
+# measured 2026-12-06 with the second-stage reader and its threshold (0.16): 0.700 and 0.643. The first-stage reader
+# with its lower threshold (0.06) gave 0.775 and 0.643: the higher threshold refuses three more follow-ups of the tune
+# part, taken as a trade for the held-out SQuAD and sample figures (docs/benchmarks.md, fifth round).
+FLOOR = {"all": 0.70, "test": 0.64}

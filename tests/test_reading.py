@@ -198,6 +198,8 @@ def test_type_ok(kind, span, ok):
     (Constraint("name", "Watford", True), "Officers in Watford made arrests.", True),
     (Constraint("name", "Watford", True), "Officers in Stevenage made arrests.", False),
     (Constraint("name", "PCC", False), "the Police and Crime Commissioner said", True),
+    (Constraint("name", "PCC", False), "Hertfordshire Police and Crime Commissioner David Lloyd said", True),
+    (Constraint("name", "AW", False), "Detective Chief Inspector Alex Willcox said", False),
     (Constraint("name", "Police and Crime Commissioner", False), "the PCC said", True),
     (Constraint("name", "Special Constables", False), "a Special Constable volunteers", True),
     (Constraint("year", "2018/19", True), "in 2018-19 the unit", True),

@@ -120,6 +120,17 @@ def _initials(text: str) -> set[str]:
     return {"".join(w[0] for w in m.group().split() if w[0].isupper()) for m in runs}
 
 
+def spells(acronym: str, text: str) -> bool:
+    """Whether capitalised words in a row in ``text`` have ``acronym`` (or its plural "PCCs") as initials: "PCC" in
+    "Hertfordshire Police and Crime Commissioner David Lloyd", where the whole run's initials are "HPCCDL". Two
+    letters must be a run of their own ("the Home Office", not "Detective Chief Inspector Alex Willcox" for "AW")."""
+    runs = _initials(text)
+    for wanted in {acronym, acronym.rstrip("sS")}:
+        if wanted in runs or (len(wanted) >= 3 and any(wanted in run for run in runs)):
+            return True
+    return False
+
+
 def is_acronym(name: str) -> bool:
     """"PCC", "HMICFRS": a name that a release may say in words instead, or by a role ("the Commissioner")."""
     return name.isupper() and len(name) <= 6
@@ -137,7 +148,7 @@ def name_supported(name: str, text: str, normed: str | None = None) -> bool:
         if all(_word_in(w, normed) for w in swapped) and _phrase_in(swapped, normed):
             return True
     if name.isupper() and 2 <= len(name) <= 7:
-        return name in _initials(text) or name.rstrip("S") in _initials(text)
+        return spells(name, text)
     initials = "".join(w[0] for w in words if w[0].isupper())
     return len(initials) >= 2 and re.search(rf"\b{initials}s?\b", text) is not None
 
