@@ -93,7 +93,7 @@ class Service:
             answer = self.answerer.answer(asked or question, passages)
         answer.question, answer.rewritten, answer.timeframe = question, asked, timeframe
         answer.as_of = dating.as_of(answer)
-        if answer.as_of and (bool(timeframe) or answer.earlier):  # a time asked for, or releases that disagree over time
+        if answer.as_of and (bool(timeframe) or answer.earlier):  # a time asked for, or releases that disagree
             answer.answer = dating.say_as_of(answer.answer, answer.as_of)
         if explain:
             from qa.explain import explain as trace

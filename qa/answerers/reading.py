@@ -5,7 +5,7 @@
 3. The reader (:mod:`qa.reader`) reads every passage; its best spans are the candidates.
 4. Each candidate is checked (:mod:`qa.answerers.checks`): it must be of the expected
    type, its sentence or the sentences beside it must support every strict constraint
-   ("in Watford alone", "in 2015"), for a count its own sentence the counted noun ("arrests"), and
+   ("in Watford alone", "in 2015"), for a count its own sentence must say the counted noun ("arrests"), and
    its release every other named thing; it must not restate the question (a span of the
    question's own words or names), and a figure must be a short phrase, not a clause. The
    best-scoring candidate that passes is chosen. None passes → refuse with
