@@ -304,9 +304,7 @@ def ask(
         history = []
         for earlier in after or []:  # each earlier turn is answered as it would have been, to know its releases
             previous = service.ask(earlier, k, Filters(since, until, source), history=history)
-            history.append(Turn(question=previous.rewritten or earlier,
-                                answer_release_ids=[c.release_id for c in previous.citations],
-                                answer=previous.short_answer.text if previous.short_answer else None))
+            history.append(Turn.of(previous.rewritten or earlier, previous))
         answer = service.ask(question, k, Filters(since, until, source), explain=explain, expect=expect,
                              expect_refusal=expect_refusal,
                              history=history)

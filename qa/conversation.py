@@ -73,6 +73,12 @@ class Turn(BaseModel):
     answer: str | None = Field(None, max_length=1000, description="its short answer, if it had one (resolves "
                                                                     "'he'/'she' after a 'who' question)")
 
+    @classmethod
+    def of(cls, question: str, answer) -> Turn:
+        """The turn an :class:`qa.answer.Answer` to ``question`` makes: the releases it cited and its short answer."""
+        return cls(question=question, answer_release_ids=[c.release_id for c in answer.citations],
+                   answer=answer.short_answer.text if answer.short_answer else None)
+
 
 class Rewriter(Protocol):
     def resolve(self, question: str, history: Sequence[Turn],

@@ -161,8 +161,7 @@ def followup_items(service, answerer, conversations) -> list[tuple]:
     for c in conversations:
         asked, passages, timeframe = service.passages(c.first, service.settings.top_k)
         first, _ = answerer.answer_decided(asked or c.first, passages, timeframe)
-        history = [Turn(question=c.first, answer_release_ids=[x.release_id for x in first.citations],
-                        answer=first.short_answer.text if first.short_answer else None)]
+        history = [Turn.of(c.first, first)]
         asked, passages, timeframe = service.passages(c.followup, service.settings.top_k, history=history)
         items.append((asked or c.followup, passages, tuple(c.answers), c.followup if asked else None, timeframe))
     return items

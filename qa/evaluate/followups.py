@@ -58,8 +58,7 @@ def run(service, conversations: Sequence[Conversation], progress: Callable[[int]
     rows = []
     for c in conversations:
         first = service.ask(c.first)
-        history = [Turn(question=c.first, answer_release_ids=[x.release_id for x in first.citations],
-                        answer=first.short_answer.text if first.short_answer else None)]
+        history = [Turn.of(c.first, first)]
         with_history = service.ask(c.followup, history=history)
         alone = service.ask(c.followup) if baseline else None
         rows.append({"id": c.id, "part": c.part, "style": c.style, "followup": c.followup,
