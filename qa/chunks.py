@@ -3,9 +3,10 @@
 Sentences come from pysbd, line by line (a line of a release body is a paragraph, so no
 sentence crosses one). Sentences are packed greedily into a chunk while the embedded
 text — ``"{title}\n{chunk}"`` plus the model's two special tokens — stays within
-``max_tokens`` word pieces, so nothing is truncated when embedded. Each chunk after the
-first of a release starts with the last sentence of the chunk before it (a one-sentence
-overlap), unless that sentence is too long to share. A title longer than half the budget
+``max_tokens`` word pieces, so nothing is truncated when embedded. With ``overlap=n``,
+each chunk after the first of a release starts with up to the last ``n`` sentences of the
+chunk before it, as many as fit beside the next sentence (``QA_CHUNK_OVERLAP``; see
+qa.settings for the default and why). A title longer than half the budget
 is cut to that half in the embedded text, so the body always has room. A sentence longer
 than the budget on its own is cut into token windows at word-piece offsets. Chunks never cross a release:
 each knows its release and the character span ``body[start:end]`` that it is.
@@ -90,12 +91,15 @@ class Chunker:
     """Cuts releases into chunks of at most ``max_tokens`` embedded word pieces."""
 
     def __init__(self, count_tokens: TokenCounter, max_tokens: int = 256,
-                 token_offsets: Callable[[str], list[tuple[int, int]]] | None = None) -> None:
+                 token_offsets: Callable[[str], list[tuple[int, int]]] | None = None, overlap: int = 0) -> None:
         if max_tokens < 32:
             raise ValueError(f"max_tokens must be at least 32, got {max_tokens}")
+        if overlap < 0:
+            raise ValueError(f"overlap must be 0 or more sentences, got {overlap}")
         self.count_tokens = count_tokens
         self.max_tokens = max_tokens
         self.token_offsets = token_offsets
+        self.overlap = overlap
 
     def chunk_batch(self, releases: Sequence[Release]) -> list[list[Chunk]]:
         return [self.chunk(r) for r in releases]
@@ -115,8 +119,11 @@ class Chunker:
         for i, n in enumerate(lengths):
             if i > first and used + n > budget:
                 pieces.append((first, i - 1))
-                overlap = i - 1
-                first = overlap if lengths[overlap] + n <= budget and overlap > pieces[-1][0] else i
+                first = i
+                # share the chunk's last sentences while they fit beside sentence i; never its first
+                while (i - first < self.overlap and first - 1 > pieces[-1][0]
+                       and sum(lengths[first - 1:i]) + n <= budget):
+                    first -= 1
                 used = sum(lengths[first:i])
             used += n
         pieces.append((first, len(spans) - 1))

@@ -47,8 +47,8 @@ class IngestReport:
 
 
 def corpus_fingerprint(paths: Sequence[Path], settings: Settings) -> str:
-    """Changes when any file's content, the file set, the model or the chunk size changes."""
-    h = hashlib.sha1(f"{settings.model}\0{settings.chunk_tokens}".encode())
+    """Changes when any file's content, the file set, the model or the chunking changes."""
+    h = hashlib.sha1(f"{settings.model}\0{settings.chunk_tokens}\0{settings.chunk_overlap}".encode())
     for path in corpus_files(paths):
         try:
             h.update(str(path).encode() + b"\0" + hashlib.sha1(path.read_bytes()).digest())
@@ -145,7 +145,8 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
     report.removed = sorted(rid for rid in previous if rid not in new_ids and rid not in kept_ids)
 
     releases = sorted([*kept, *new], key=lambda r: (r.source, r.id))
-    chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, getattr(embedder, "token_offsets", None))
+    chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, getattr(embedder, "token_offsets", None),
+                      settings.chunk_overlap)
     chunks: list[Chunk] = [c for per in chunker.chunk_batch(releases) for c in per]
 
     cache = EmbeddingCache(settings.index_dir / "cache.sqlite")
@@ -170,6 +171,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
         releases=len(releases), chunks=len(chunks),
         corpus_fingerprint=corpus_fingerprint([settings.corpus_dir], settings),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=settings.chunk_tokens,
+        chunk_overlap=settings.chunk_overlap,
     ).write(build / "manifest.json")
     publish(settings.index_dir, build)
     report.releases, report.chunks = len(releases), len(chunks)

@@ -30,13 +30,17 @@ class Settings(BaseSettings):
     batch_size: int = Field(32, gt=0)
     # Where the embedding model runs: auto (a CUDA GPU when torch sees one, else the CPU), cpu, cuda or cuda:N.
     device: str = Field("auto", pattern=r"^(auto|cpu|cuda(:\d+)?)$")
-    # The number format the embedding model computes in: float32 (the default: the format every threshold and
-    # floor was measured in), bfloat16 (2.1x the chunks/s on this project's CPU, vectors within cosine 0.9999),
-    # or auto (bfloat16 where the hardware has it natively). See qa.vectors.resolve_dtype and the README.
-    embed_dtype: str = Field("float32", pattern=r"^(auto|float32|bfloat16)$")
+    # The number format the embedding model computes in: auto (the default: bfloat16 where the hardware has it
+    # natively, else float32), float32 (bit-for-bit the same vectors whatever the batching) or bfloat16 (3x the
+    # texts/s on this project's AMX CPU, vectors within cosine 0.9999, the same sample-question figures).
+    # See qa.vectors.resolve_dtype and the README.
+    embed_dtype: str = Field("auto", pattern=r"^(auto|float32|bfloat16)$")
     # Chunk budget in the model's word pieces, title and special tokens included. 128 measured
     # better than the model's full 256 on SciFact train and on the sample questions (README, "Chunk size").
     chunk_tokens: int = Field(128, ge=32)
+    # Sentences each chunk repeats from the one before it (qa.chunks). One: without it the sample tune questions
+    # lost 3 of 54 answers (a sentence that leans on the one before); SciFact train barely needs it (README).
+    chunk_overlap: int = Field(1, ge=0, le=3)
     # Above this many chunks the vector index is approximate (IVF); below, exact.
     exact_index_max: int = Field(100_000, gt=0)
     # From this many chunks the vector index is compressed (IVF-PQ, exact vectors on disk for re-ranking).

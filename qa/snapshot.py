@@ -45,6 +45,7 @@ class Manifest:
     chunk_tokens: int
     nprobe: int | None = None
     keyword_index: str = "fts5"  # what a snapshot written before keyword indexes were chosen holds
+    chunk_overlap: int = 1  # sentences; what a snapshot written before the overlap was a setting holds
     format: int = FORMAT
 
     @classmethod

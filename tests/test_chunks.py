@@ -73,14 +73,16 @@ def test_chunk_text_is_its_body_span(text, heading, max_tokens):
 
 
 @PROPS
-@given(body, title, budget)
-def test_consecutive_chunks_overlap_by_at_most_one_sentence(text, heading, max_tokens):
-    chunks = Chunker(word_counter, max_tokens).chunk(release(text, heading))
+@given(body, title, budget, st.integers(0, 3))
+def test_consecutive_chunks_overlap_by_at_most_the_overlap(text, heading, max_tokens, overlap):
+    chunks = Chunker(word_counter, max_tokens, overlap=overlap).chunk(release(text, heading))
     spans = sentences(text)
     for a, b in zip(chunks, chunks[1:]):
         assert a.start < b.start and a.end < b.end
         shared = [s for s in spans if b.start <= s.start and s.end <= a.end]
-        assert len(shared) <= 1
+        assert len(shared) <= overlap
+        if overlap == 0:
+            assert b.start >= a.end
         if b.start < a.end:  # the overlap is a whole sentence (or a piece of an over-long one)
             assert b.start in {s.start for s in spans} or any(s.start < b.start < s.end for s in spans)
 
@@ -101,12 +103,27 @@ def test_empty_body_gives_no_chunks():
     assert Chunker(word_counter, 64).chunk(release("  \n\n ")) == []
 
 
-def test_one_sentence_overlap_on_a_simple_body():
+@pytest.mark.parametrize("overlap", [1, 2])
+def test_sentence_overlap_on_a_simple_body(overlap):
+    text = " ".join(f"Sentence number {n} has exactly seven words." for n in range(10))
+    chunks = Chunker(word_counter, 32, overlap=overlap).chunk(release(text, "T"))
+    assert len(chunks) > 2
+    for a, b in zip(chunks, chunks[1:]):
+        shared = ".".join(b.text.split(".")[:overlap]) + "."
+        assert a.text.endswith(shared)
+        assert not a.text.endswith(".".join(b.text.split(".")[:overlap + 1]) + ".")
+
+
+def test_no_overlap_cuts_a_simple_body_into_consecutive_chunks():
     text = " ".join(f"Sentence number {n} has exactly seven words." for n in range(10))
     chunks = Chunker(word_counter, 32).chunk(release(text, "T"))
     assert len(chunks) > 2
-    for a, b in zip(chunks, chunks[1:]):
-        assert a.text.endswith(b.text.split(".")[0] + ".")
+    assert " ".join(c.text for c in chunks) == text
+
+
+def test_negative_overlap_is_refused():
+    with pytest.raises(ValueError, match="0 or more sentences, got -1"):
+        Chunker(word_counter, 64, overlap=-1)
 
 
 @pytest.mark.slow

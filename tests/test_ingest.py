@@ -235,6 +235,19 @@ def test_re_ingest_with_another_model_rebuilds(built_index):
     snap.close()
 
 
+def test_another_chunk_overlap_makes_the_index_stale_and_rechunks(built_index):
+    assert built_index.settings.chunk_overlap == 1 and not is_stale(built_index.settings)
+    settings = built_index.settings.model_copy(update={"chunk_overlap": 0})
+    assert is_stale(settings)
+    report = ingest(settings, CountingEmbedder())
+    assert 0 < report.chunks < built_index.report.chunks  # no sentence is embedded twice
+    snap = Snapshot.open(settings.index_dir, "hash-64", 64)
+    assert snap.manifest.chunk_overlap == 0 and not is_stale(settings)
+    rows = snap.store.db.execute('SELECT release_id, start, "end" FROM chunks ORDER BY release_id, seq').fetchall()
+    snap.close()
+    assert all(a[2] <= b[1] for a, b in zip(rows, rows[1:]) if a[0] == b[0])
+
+
 def test_search_returns_cited_passages(built_index):
     passages = built_index.service.retriever.search("anti-slavery partnership organisations", k=3)
     assert len(passages) == 3

@@ -244,8 +244,8 @@ def limits(r: dict) -> list[str]:
         elif t["target"].startswith("index time") and r.get("peer", {}).get("qa"):
             p = r["peer"]
             head += (f"qa embeds {_f(p['qa'].get('tokens_embedded'))} word pieces against txtai's "
-                     f"{_f(p['txtai'].get('tokens_embedded'))} (chunks of ≤ {r.get('config', {}).get('chunk_tokens', '?')} with a one-sentence overlap and "
-                     f"the title in each, against one truncated vector per abstract). ")
+                     f"{_f(p['txtai'].get('tokens_embedded'))} (chunks of ≤ {r.get('config', {}).get('chunk_tokens', '?')} with "
+                     f"{r.get('config', {}).get('chunk_overlap', 1)} sentence(s) of overlap and the title in each, against one truncated vector per abstract). ")
         elif t["target"].startswith("recall"):
             head += "more lists probed (nprobe) buys recall for time; see the IVF columns. "
         out.append(head + (f"Profile: {profiling.describe(spots, 4)}." if spots else ""))

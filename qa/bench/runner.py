@@ -45,6 +45,8 @@ class BenchRunner:
         c.work_dir.mkdir(parents=True)
         self.results = {"machine": machine(), "config": {**asdict(c), "out": str(c.out), "eval_dir": str(c.eval_dir),
                                                  "chunk_tokens": self.settings.chunk_tokens,
+                                                 "chunk_overlap": self.settings.chunk_overlap,
+                                                 "embed_dtype": self.embedder_dtype(),
                                                  "keyword_index": self.settings.keyword_index},
                         "notes": list(c.notes), "errors": []}
         try:
@@ -69,6 +71,10 @@ class BenchRunner:
         r["plots"] = plots.write_all(r, c.out)
         report.write(r, c.out)
         return r
+
+    def embedder_dtype(self) -> str:
+        """The number format the embedding model computes in (the hash fake has none: float32)."""
+        return getattr(self.embedder, "dtype", "float32")
 
     def _section(self, name: str, fn) -> None:
         self.log(f"[bench] {name} …")
@@ -160,7 +166,8 @@ class BenchRunner:
         self.results["peer"] = {"qa": mine, "txtai": theirs, "note": (
             f"SciFact {self.scifact.note}. qa's index time is its ingest of the abstracts as files (parse, chunk, "
             f"embed, SQLite/FTS5, the {self.settings.keyword_index} keyword index, FAISS, publish: {ours.chunks:,} "
-            f"chunks of ≤ {self.settings.chunk_tokens} word pieces); txtai indexes one vector per abstract (the "
+            f"chunks of ≤ {self.settings.chunk_tokens} word pieces, {self.settings.chunk_overlap} sentence(s) of overlap, "
+            f"embedded in {self.embedder_dtype()}); txtai indexes one vector per abstract (the "
             f"model truncates at 256 word pieces) plus its BM25 terms. {dropped} abstract(s) with a body identical "
             f"to another were merged by qa's ingest. txtai config: {theirs.get('config')}. qa reranker: "
             f"{mine.get('reranker')}.")}

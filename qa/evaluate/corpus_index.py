@@ -25,6 +25,7 @@ from qa import keywords
 from qa.chunks import Chunker
 from qa.index import FaissIndex
 from qa.releases import Release
+from qa.settings import get_settings
 from qa.snapshot import Manifest, current_dir, new_build_dir, publish
 from qa.store import Store
 from qa.vectors import EmbeddingCache, Embedder, embed_with_cache
@@ -56,8 +57,8 @@ def open_cache(root: Path) -> EmbeddingCache:
     return EmbeddingCache(root / "embedding-cache.sqlite")
 
 
-def fingerprint(releases: Sequence[Release], model: str, chunk_tokens: int) -> str:
-    h = hashlib.sha1(f"{model}\0{chunk_tokens}".encode())
+def fingerprint(releases: Sequence[Release], model: str, chunk_tokens: int, chunk_overlap: int) -> str:
+    h = hashlib.sha1(f"{model}\0{chunk_tokens}\0{chunk_overlap}".encode())
     for r in releases:
         h.update(f"{r.id}\0{r.title}\0{r.body_hash}\0".encode())
     return h.hexdigest()
@@ -78,17 +79,21 @@ class CachedEmbedder:
 
 
 def build_index(releases: Sequence[Release], index_dir: Path, embedder: Embedder, chunk_tokens: int,
-                cache: EmbeddingCache, progress=None, keyword_index: str = "tantivy") -> BuildStats:
-    """Publish a snapshot of ``releases`` in ``index_dir`` unless an identical one is there."""
+                cache: EmbeddingCache, progress=None, keyword_index: str = "tantivy",
+                chunk_overlap: int | None = None) -> BuildStats:
+    """Publish a snapshot of ``releases`` in ``index_dir`` unless an identical one is there. ``chunk_overlap``:
+    sentences shared by consecutive chunks (None: the ``QA_CHUNK_OVERLAP`` setting)."""
     started = time.perf_counter()
     keywords.check_kind(keyword_index)
-    wanted = fingerprint(releases, embedder.name, chunk_tokens)
+    if chunk_overlap is None:
+        chunk_overlap = get_settings().chunk_overlap
+    wanted = fingerprint(releases, embedder.name, chunk_tokens, chunk_overlap)
     live = current_dir(index_dir)
     if live is not None:
         manifest = Manifest.read(live / "manifest.json")
         if manifest.corpus_fingerprint == wanted and manifest.keyword_index == keyword_index:
             return BuildStats(index_dir, manifest.releases, manifest.chunks, 0, 0.0, True)
-    chunker = Chunker(embedder.count_tokens, chunk_tokens, getattr(embedder, "token_offsets", None))
+    chunker = Chunker(embedder.count_tokens, chunk_tokens, getattr(embedder, "token_offsets", None), chunk_overlap)
     chunks = [c for per in chunker.chunk_batch(releases) for c in per]
     vectors, embedded = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -105,7 +110,7 @@ def build_index(releases: Sequence[Release], index_dir: Path, embedder: Embedder
              keyword_index=keyword_index,
              releases=len(releases), chunks=len(chunks), corpus_fingerprint=wanted,
              built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=chunk_tokens,
-             ).write(build / "manifest.json")
+             chunk_overlap=chunk_overlap).write(build / "manifest.json")
     publish(index_dir, build)
     return BuildStats(index_dir, len(releases), len(chunks), embedded, time.perf_counter() - started, False)
 
