@@ -7,6 +7,8 @@ working directory: ``QA_INDEX_DIR=embeddings`` means ``<project>/embeddings`` wh
 
 from __future__ import annotations
 
+import os
+
 from functools import lru_cache
 from pathlib import Path
 
@@ -72,6 +74,14 @@ class Settings(BaseSettings):
     # Model processes for `qa ingest` on this machine (qa.pool): 0 = auto (cores // 2 on a CPU with more than
     # two cores, else one), 1 = one process, N = N processes of cores // N torch threads each.
     embed_processes: int = Field(0, ge=0)
+    # Processes that split a large ingest's releases into sentences before any model runs (qa.chunks.sentences_of):
+    # 0 = one per core, 1 = this process only. Fewer than 256 releases are always split here.
+    split_processes: int = Field(0, ge=0)
+
+    @property
+    def splitters(self) -> int:
+        """``split_processes`` with 0 (auto) resolved to the number of cores."""
+        return self.split_processes or (os.cpu_count() or 1)
 
     # Embedding on a Ray cluster (`qa ingest --ray ADDRESS`; qa.cluster). None: embed on this machine.
     ray_address: str | None = None

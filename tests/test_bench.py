@@ -200,3 +200,20 @@ def test_pq_bench_grows_the_same_vectors_again_and_its_exact_search_is_exact(mon
     queries = base[:7]
     top = pq_bench.exact_top(base, 3_500, queries, 10, 0.5, seed=4)
     assert np.array_equal(top, np.argsort(-(queries @ whole.T), axis=1, kind="stable")[:, :10])
+
+
+def test_the_texts_read_back_from_a_snapshot_are_the_texts_the_ingest_embedded(built_index) -> None:
+    """The raw-encode comparison and the word-piece count read the embedded texts back from the store: each
+    chunk's title and its own sentences, without the overlap it shares with the chunk before."""
+    from qa.bench.ingest_bench import chunk_texts
+    from qa.chunks import Chunker
+    from qa.releases import load_corpus
+
+    settings = built_index.settings
+    releases = sorted(load_corpus([settings.corpus_dir], settings.corpus_dir).releases, key=lambda r: (r.source, r.id))
+    chunker = Chunker(built_index.embedder.count_tokens, settings.chunk_tokens, overlap=settings.chunk_overlap)
+    expected = [c.embed_text for r in releases for c in chunker.chunk(r)]
+    read_back = chunk_texts(settings.index_dir)
+    assert read_back == expected
+    assert sum(len(t) for t in read_back) < sum(len(c.title) + 1 + len(c.text) for r in releases
+                                                 for c in chunker.chunk(r))  # the overlap is not in them

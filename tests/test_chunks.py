@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.chunks import SPECIAL_TOKENS, Chunker, sentences, word_counter
+from qa.chunks import PARALLEL_MIN, SPECIAL_TOKENS, Chunker, sentences, sentences_of, word_counter
 from qa.releases import Release, load_corpus
 
 from conftest import REAL_MODEL, SAMPLE_CORPUS
@@ -69,7 +69,7 @@ def test_chunk_text_is_its_body_span(text, heading, max_tokens):
     for seq, c in enumerate(chunks):
         assert c.seq == seq and c.release_id == "r"
         assert c.text == text[c.start:c.end] and c.text.strip() == c.text and c.text
-        assert c.embed_text.endswith(c.text)
+        assert c.embed_text == f"{c.title}\n{c.text[c.own:]}" and c.text[c.own:].strip()
 
 
 @PROPS
@@ -85,6 +85,15 @@ def test_consecutive_chunks_overlap_by_at_most_the_overlap(text, heading, max_to
             assert b.start >= a.end
         if b.start < a.end:  # the overlap is a whole sentence (or a piece of an over-long one)
             assert b.start in {s.start for s in spans} or any(s.start < b.start < s.end for s in spans)
+
+
+@PROPS
+@given(body, title, budget, st.integers(0, 3))
+def test_every_character_is_embedded_once_whatever_the_overlap(text, heading, max_tokens, overlap):
+    chunks = Chunker(word_counter, max_tokens, overlap=overlap).chunk(release(text, heading))
+    embedded = [i for c in chunks for i in nonspace(text, c.start + c.own, c.end)]
+    assert sorted(embedded) == sorted(nonspace(text, 0, len(text)))
+    assert all(c.own == 0 for c in chunks if c.seq == 0)
 
 
 @PROPS
@@ -144,3 +153,18 @@ def test_no_sample_chunk_exceeds_the_model_limit():
     worst = max(len(p) for p in pieces)
     assert worst <= limit, f"a chunk has {worst} word pieces"
     assert worst > limit * 0.6  # chunks are packed, not tiny
+
+
+def test_sentences_split_in_worker_processes_are_the_ones_split_here():
+    texts = [f"Release {n}. Officers made {n} arrests in Watford on Tuesday. Mr. Smith, 45, was charged.\n"
+             f"Call 101 quoting crime reference {n}/2024. The inquiry continues." for n in range(PARALLEL_MIN + 5)]
+    here = sentences_of(texts, processes=1)
+    assert sentences_of(texts, processes=2) == here
+    assert [list(s) for s in here] == [sentences(t) for t in texts]
+
+
+def test_a_batch_of_releases_chunks_as_each_release_alone():
+    releases = [release(" ".join(f"Sentence {n} of release {k} has seven words." for n in range(12)), f"T{k}")
+                for k in range(PARALLEL_MIN + 1)]
+    chunker = Chunker(word_counter, 32, overlap=1, processes=2)
+    assert chunker.chunk_batch(releases) == [chunker.chunk(r) for r in releases]

@@ -184,8 +184,9 @@ def test_told_the_releases_dont_say_the_verdict_names_what_let_an_answer_through
 
 def test_a_name_whose_words_are_all_read_but_not_together_is_a_question_verdict(service):
     reading(service, {"157": 9.0})
-    # "Hotspot Watford" is no name any release has, but both words are in the passages read
-    answer = service.ask("How many arrests has Hotspot Watford made in the hotspot areas across Hertfordshire?", k=20,
+    # "Hotspot Watford" is no name any release has, but both words are in the passages read (40 of them: the hash
+    # model's retrieval is weak, and at 20 or 30 no passage read says "Watford", a retrieval verdict)
+    answer = service.ask("How many arrests has Hotspot Watford made in the hotspot areas across Hertfordshire?", k=40,
                          explain=True)
     if answer.reason != "no_evidence":
         pytest.skip(f"the analysis did not take “Hotspot Watford” as a name here ({answer.reason})")

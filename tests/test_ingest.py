@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+from qa.bench.ingest_bench import chunk_texts as embedded_texts
 from qa.errors import IndexIncompatible, IndexMissing, QaError
 from qa.ingest import ingest, is_stale
 from qa.snapshot import Snapshot
@@ -38,18 +39,15 @@ class CountingEmbedder(HashEmbedder):
 
 
 def chunk_texts(settings) -> dict[str, list[str]]:
+    """Each release's embedded texts (title and the chunk's own sentences: the overlap is not embedded)."""
     snap = Snapshot.open(settings.index_dir)
     try:
-        rows = snap.store._all('SELECT release_id, title, text FROM chunks ORDER BY id')
-        return {r["release_id"]: [] for r in rows} | _group(rows)
+        ids = [r["release_id"] for r in snap.store._all("SELECT release_id FROM chunks ORDER BY id")]
     finally:
         snap.close()
-
-
-def _group(rows) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for r in rows:
-        out.setdefault(r["release_id"], []).append(f"{r['title']}\n{r['text']}")
+    for rid, text in zip(ids, embedded_texts(settings.index_dir), strict=True):
+        out.setdefault(rid, []).append(text)
     return out
 
 

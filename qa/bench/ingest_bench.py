@@ -137,12 +137,15 @@ class IngestBench:
 
 
 def chunk_texts(index_dir: Path) -> list[str]:
-    """The texts the pipeline embedded (``title\\ntext`` of every chunk), read back from the snapshot."""
+    """The texts the pipeline embedded, read back from the snapshot: each chunk's title and the part of its text
+    past the end of the chunk before it in its release (the overlap is not embedded: ``qa.chunks.Chunk.own``)."""
     path = current_dir(index_dir)
     if path is None:
         return []
     db = sqlite3.connect(f"file:{path / 'qa.sqlite'}?mode=ro", uri=True)
     try:
-        return [f"{title}\n{text}" for title, text in db.execute("SELECT title, text FROM chunks ORDER BY id")]
+        rows = db.execute('SELECT title, text, start, LAG("end") OVER (PARTITION BY release_id ORDER BY seq) '
+                          "FROM chunks ORDER BY id")
+        return [f"{title}\n{text[max(0, (before or start) - start):].lstrip()}" for title, text, start, before in rows]
     finally:
         db.close()
