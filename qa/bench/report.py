@@ -93,8 +93,9 @@ def ingest(r: dict) -> list[str]:
                     "raw encode chunks/s (texts)", "model inside ingest chunks/s", "gap to raw",
                     "model / tokenizer / rest (s)"], rows)
     lines += ["Each corpus is ingested from files into an empty index folder (so an empty embedding cache), then the "
-              "model's own `SentenceTransformer.encode` runs on the same chunk texts (`title\\ntext`, read back from "
-              "the snapshot; a seeded random sample of them when the corpus has more than "
+              "model's own `SentenceTransformer.encode` runs on the same texts the ingest embedded (`title\\n` and "
+              "each chunk's own sentences, read back from the snapshot; a seeded random sample of them when the "
+              "corpus has more than "
               f"{r['config'].get('raw_encode_max') or 0:,}). Gap = 1 − pipeline chunks/s ÷ raw chunks/s. \"Model "
               "inside ingest\" is the same model's throughput during the ingest (its `embed_batch` time): the "
               "cross-check that the sample stands for the whole corpus. Model and tokenizer are loaded before "
@@ -243,9 +244,11 @@ def limits(r: dict) -> list[str]:
                      f"{_f(x['tokenize_s'])} s and the rest {_f(x['other_s'])} s. ")
         elif t["target"].startswith("index time") and r.get("peer", {}).get("qa"):
             p = r["peer"]
+            config = r.get("config", {})
             head += (f"qa embeds {_f(p['qa'].get('tokens_embedded'))} word pieces against txtai's "
-                     f"{_f(p['txtai'].get('tokens_embedded'))} (chunks of ≤ {r.get('config', {}).get('chunk_tokens', '?')} with "
-                     f"{r.get('config', {}).get('chunk_overlap', 1)} sentence(s) of overlap and the title in each, against one truncated vector per abstract). ")
+                     f"{_f(p['txtai'].get('tokens_embedded'))} (chunks of ≤ {config.get('chunk_tokens', '?')}, the "
+                     f"title in each and each sentence once ({config.get('chunk_overlap', 1)} sentence(s) of overlap "
+                     f"read but not embedded), against one truncated vector per abstract). ")
         elif t["target"].startswith("recall"):
             head += "more lists probed (nprobe) buys recall for time; see the IVF columns. "
         out.append(head + (f"Profile: {profiling.describe(spots, 4)}." if spots else ""))
