@@ -10,10 +10,12 @@ qa.settings for the default and why). The overlap is context: the chunk's text (
 reader reads, BM25 indexes and a citation shows) holds it, but the embedded text does
 not (``Chunk.own``, ``Chunk.embed_text``): every sentence is embedded once, in the chunk
 it is new in. On SciFact train that keeps the hybrid nDCG@10 of embedding the overlap
-(0.732 against 0.733; 0.729 with no overlap at all) and embeds no sentence twice. A title longer than half the budget
-is cut to that half in the embedded text, so the body always has room. A sentence longer
-than the budget on its own is cut into token windows at word-piece offsets. Chunks never cross a release:
-each knows its release and the character span ``body[start:end]`` that it is.
+(0.732 against 0.733; 0.729 with no overlap at all) and embeds no sentence twice.
+
+A title longer than half the budget is cut to that half in the embedded text, so the body
+always has room. A sentence longer than the budget on its own is cut into token windows at
+word-piece offsets. Chunks never cross a release: each knows its release and the character
+span ``body[start:end]`` that it is.
 """
 
 from __future__ import annotations

@@ -7,7 +7,10 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
 
 1. **Substitution** — "what about Stevenage?", "and in 2019?", "how about for rape
    offences?": the last question is asked again with the new thing in place of its
-   narrowing name or year (or added to it when it had none). A longer "what about …"
+   narrowing name or year (or added to it when it had none). A police force area
+   ("what about Cambridgeshire?") takes the place of the last force area the last
+   question named, narrowing or not ("how many Hertfordshire cases …"), or is added
+   ("… in Cambridgeshire?") when it named none. A longer "what about …"
    with no pronoun ("what about modern slavery — which detective spoke on that?") is a
    new topic, asked in full without the opener.
 2. **Pronouns** — "it", "its", "they", "their", "them", "this", "there" stand for the
@@ -39,6 +42,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from qa.pages import area_mentions
 from qa.questions import NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_NOUNS, PREPOSITIONS, QUESTION_WORDS, analyze
 
 NEUTER = {"it": "{s}", "its": "{s}'s", "they": "{s}", "them": "{s}", "their": "{s}'s", "theirs": "{s}'s",
@@ -243,6 +247,12 @@ def _substitute(question: str, previous: str) -> str | None:
             if end > m.end():
                 return body[:m.start()] + f"{prep} {thing}" + body[end:] + "?"
         return f"{body} {prep} {thing}?"
+    if [m.group(0) for m in area_mentions(thing)] == [thing]:  # a force area for the last one named, else added
+        areas = [m for m in area_mentions(body) if m.group(0) != thing]
+        if areas:
+            return body[:areas[-1].start()] + thing + body[areas[-1].end():] + "?"
+        if not area_mentions(body):
+            return f"{body} in {thing}?"
     strict = [c for c in analyze(previous).constraints if c.kind == "name" and c.strict and not _personal(c.text)]
     if thing[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named
         return body.replace(strict[-1].text, thing, 1) + "?"

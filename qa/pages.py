@@ -125,6 +125,11 @@ def _segmenter():
     return pysbd.Segmenter(language="en", clean=False)
 
 
+def area_mentions(text: str) -> list[re.Match]:
+    """Where ``text`` names a police force area (or a short form of one), first first."""
+    return list(_AREA_RE.finditer(text))
+
+
 def guess_area(text: str) -> str | None:
     """The police force area a text names most (first named wins a tie), or None."""
     counts = Counter(AREA_ALIASES.get(m, m) for m in _AREA_RE.findall(text))

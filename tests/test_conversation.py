@@ -35,6 +35,13 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
     ("How many arrests for burglary were made in Watford?", None, "how about for rape offences?",
      "How many arrests for rape offences were made in Watford?"),
     ("How many arrests were made in Watford?", None, "and at Stevenage?", "How many arrests were made at Stevenage?"),
+    # a police force area for the last one named, narrowing or not ("Durham cases"), else added
+    ("How many Durham cases were affected by the forensic testing problem?", None, "What about Cleveland?",
+     "How many Cleveland cases were affected by the forensic testing problem?"),
+    ("How many officers did Thames Valley Police recruit in 2023?", None, "and Herts?",
+     "How many officers did Herts Police recruit in 2023?"),
+    ("How many knives were handed in during Operation Sceptre?", None, "What about Merseyside?",
+     "How many knives were handed in during Operation Sceptre in Merseyside?"),
     # a pronoun with no named subject still finds its place or person
     ("How many arrests were made in Watford?", None, "What happened there?", "What happened in Watford?"),
     ("How many arrests were made in Watford?", None, "How long did officers take to get there?",
@@ -123,4 +130,6 @@ def test_the_follow_up_table_is_answered_from_the_right_release(real_service):
 # measured 2026-12-06 with the second-stage reader and its threshold (0.16): 0.700 and 0.643. The first-stage reader
 # with its lower threshold (0.06) gave 0.775 and 0.643: the higher threshold refuses three more follow-ups of the tune
 # part, taken as a trade for the held-out SQuAD and sample figures (docs/benchmarks.md, fifth round).
-FLOOR = {"all": 0.70, "test": 0.64}
+# Then (2026-12-06, later) a police force area takes the place of the one the last question named ("what about
+# Cambridgeshire?"): 0.725 and 0.643, with the refit for unembedded overlap (threshold 0.17).
+FLOOR = {"all": 0.72, "test": 0.64}
