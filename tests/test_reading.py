@@ -138,6 +138,36 @@ def test_a_topic_named_in_the_release_but_not_near_the_answer_is_a_constraint_mi
                                              [passage(said, title="Police and Crime Commissioner's budget")]).abstained
 
 
+def test_a_body_the_release_names_in_full_may_be_its_head_alone_near_the_answer():
+    """"the Constabulary" near the answer stands for "Hertfordshire Constabulary" when the release names it in full
+    (further away); not when the release never does, and "the police" never stands for a named force."""
+    lead = "Hertfordshire Constabulary has appointed a new lead. Officers were told on Monday. The team grew. "
+    near = "Dean Patient, the Constabulary's strategic lead, spoke."
+    asked = "Who is the strategic lead at Hertfordshire Constabulary?"
+    assert not answerer({"Dean Patient": 6.0}).answer(asked, [passage(lead + near, title="News")]).abstained
+    other = "Essex Constabulary has appointed a new lead. Officers were told on Monday. The team grew. "
+    refused = answerer({"Dean Patient": 6.0}).answer(asked, [passage(other + near, title="News")])
+    assert refused.abstained
+    police = answerer({"Dean Patient": 6.0}).answer(
+        "Who is the strategic lead at Hertfordshire Police?",
+        [passage("Hertfordshire Police has appointed a new lead. Officers were told on Monday. The team grew. "
+                 "Dean Patient, the police's strategic lead, spoke.", title="News")])
+    assert police.abstained and police.reason == "constraint_missing"
+
+
+@pytest.mark.parametrize("name, near, release, said", [
+    ("Hertfordshire Constabulary", "the Constabulary said", "Hertfordshire Constabulary", True),
+    ("Hertfordshire Constabulary", "the constabulary said", "Hertfordshire Constabulary", False),  # not a name
+    ("Hertfordshire Constabulary", "the Constabulary said", "Essex Constabulary", False),
+    ("Police and Crime Commissioner", "The Commissioner said", "the Police and Crime Commissioner", True),
+    ("Hertfordshire Police", "the Police said", "Hertfordshire Police", False),
+    ("Julia Mulligan", "the Commissioner", "Julia Mulligan", False),
+    ("Constabulary", "the Constabulary", "Constabulary", False),  # one word: nothing shorter to say
+])
+def test_said_short(name, near, release, said):
+    assert checks.said_short(name, near, release) is said
+
+
 def test_a_name_carried_from_the_last_turn_needs_the_release_not_the_answers_neighbourhood():
     """"and in which month was it launched?" after a question about Operation Tropic is rewritten to name it;
     the person did not name it, so the release must mention it, but the answer's sentence needn't repeat it."""

@@ -208,6 +208,19 @@ def missing(constraints: list[Constraint], text: str) -> list[Constraint]:
 ORGANISATION_ENDINGS = frozenset("""Constabulary Police Council Commissioner Commissioners Office Service Services Unit
 Team Partnership Association Agency Authority Board Trust Committee Department Ministry Government""".split())
 FIGURES = ("count", "money", "percentage", "duration")
+# The heads a release shortens its own named body to ("Hertfordshire Constabulary" … "the Constabulary"). Not
+# "Police" or "Government": "the police" and "the Government" are said of any force or government.
+SHORT_FORM_HEADS = ORGANISATION_ENDINGS - {"Police", "Government", "Ministry"}
+
+
+def said_short(name: str, near: str, release: str) -> bool:
+    """Whether ``near`` refers to ``name`` by its head alone, capitalised, after "the" ("the Constabulary" for
+    "Hertfordshire Constabulary"), and the release says the whole name: a release names a body once in full,
+    then shortens it."""
+    words = name.split()
+    head = words[-1].strip(",.;:’'") if len(words) > 1 else ""
+    return (head in SHORT_FORM_HEADS and re.search(rf"\b[Tt]he {re.escape(head)}\b", near) is not None
+            and name_supported(name, release))
 
 
 def restates(span: str, question: str, constraints: list[Constraint]) -> bool:

@@ -5,7 +5,8 @@
 3. The reader (:mod:`qa.reader`) reads every passage; its best spans are the candidates.
 4. Each candidate is checked (:mod:`qa.answerers.checks`): it must be of the expected
    type, its sentence or the sentences beside it must support every strict constraint
-   ("in Watford alone", "in 2015"), for a count its own sentence must say the counted noun ("arrests"), and
+   ("in Watford alone", "in 2015"; a body the release names in full may be said there by its head, "the
+   Constabulary"), for a count its own sentence must say the counted noun ("arrests"), and
    its release every other named thing; it must not restate the question (a span of the
    question's own words or names), and a figure must be a short phrase, not a clause. The
    best-scoring candidate that passes is chosen. None passes → refuse with
@@ -192,7 +193,8 @@ class ReadingAnswerer:
                                   + checks.missing(focus, own))
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
-                strict_missing = [m for m in strict_missing if m not in by_date]
+                strict_missing = [m for m in strict_missing if m not in by_date and not (
+                    m.kind == "name" and checks.said_short(m.text, window, bodies[p.release_id]))]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
                 shaped = checks.type_ok(analysis.expected, sp.text) and not checks.restates(sp.text, analysis.question,
