@@ -116,7 +116,7 @@ def sentences_of(texts: Sequence[str], processes: int = 1) -> list[tuple[Sentenc
     try:
         with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("forkserver")) as pool:
             return list(pool.map(_sentences, texts, chunksize=max(1, len(texts) // (processes * 8))))
-    except (OSError, BrokenProcessPool):
+    except (OSError, ValueError, BrokenProcessPool):  # ValueError: no fork server on this platform
         return [_sentences(t) for t in texts]
 
 

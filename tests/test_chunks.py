@@ -168,3 +168,14 @@ def test_a_batch_of_releases_chunks_as_each_release_alone():
                 for k in range(PARALLEL_MIN + 1)]
     chunker = Chunker(word_counter, 32, overlap=1, processes=2)
     assert chunker.chunk_batch(releases) == [chunker.chunk(r) for r in releases]
+
+
+def test_sentences_are_split_here_when_worker_processes_cannot_start(monkeypatch):
+    import multiprocessing
+
+    def no_fork_server(method=None):
+        raise ValueError(f"cannot find context for {method!r}")
+
+    monkeypatch.setattr(multiprocessing, "get_context", no_fork_server)
+    texts = [f"Release {n}. It has two sentences." for n in range(PARALLEL_MIN)]
+    assert sentences_of(texts, processes=2) == sentences_of(texts, processes=1)
