@@ -63,7 +63,7 @@ campaigns initiative initiatives strategy strategies plan plans report reports a
 conference app""".split())
 IMPERATIVES = frozenset("name list give describe explain tell according identify state".split())
 DURATION_UNITS = frozenset("years months weeks days hours minutes seconds".split())
-MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spent paid pay budget grant grants
+MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spending spent paid pay budget grant grants
 price fine fines value raise raised bill charge cash invested investment amount reward compensation
 salary salaries precept""".split())
 CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b(?:what|which) number\b|"
@@ -153,6 +153,9 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         if noun in DURATION_UNITS and not re.search(rf"\b{noun} of\b", q):
             return "duration", noun
         return "count", noun
+    m = re.search(r"\b(?:figures?|numbers|statistics|stats)\s+(?:on|for|about|of)\s+(?:the\s+)?([a-z\-']+)", q)
+    if m and not re.search(r"\bhow much\b", q):  # "any figures on arrests?" asks how many
+        return ("money" if MONEY_WORDS & set(words) or "£" in q else "count"), m.group(1)
     if re.search(r"\bhow much\b", q):
         return ("money" if MONEY_WORDS & set(words) or "£" in q else "count"), None
     if re.search(r"\bhow long\b|\bfor how long\b|\bhow many (years|months|weeks|days|hours)\b", q):

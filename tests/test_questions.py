@@ -29,6 +29,9 @@ TYPES = [
     ("Which company's lorry was stolen from the depot?", "organisation"),
     ("Where did the collision happen?", "place"),
     ("In which town was the cannabis farm found?", "place"),
+    ("Any figures on arrests?", "count"),  # figures, numbers or statistics on a thing ask how many
+    ("Are there statistics for knife crime in Durham?", "count"),
+    ("What are the figures for spending on overtime?", "money"),
     ("What number should I call to report a crime anonymously?", "contact"),
     ("What is the email address for the community safety team?", "contact"),
     ("Which towns will the knife arch visit this summer?", "list"),
