@@ -98,6 +98,12 @@ def _sentences(text: str) -> tuple[Sentence, ...]:
     return tuple(spans)
 
 
+def chunking_key(model: str, max_tokens: int, overlap: int) -> str:
+    """What decides how a release is chunked and embedded, for an index's fingerprint: an index built under
+    another key must be rebuilt."""
+    return f"{model}\0{max_tokens}\0{overlap}\0{VERSION}"
+
+
 # Below this many releases the sentences are split in this process: starting workers costs more than it saves.
 PARALLEL_MIN = 256
 
@@ -135,6 +141,11 @@ class Chunker:
         self.token_offsets = token_offsets
         self.overlap = overlap
         self.processes = processes  # for splitting a batch of releases into sentences (sentences_of)
+
+    @classmethod
+    def for_embedder(cls, embedder, max_tokens: int, overlap: int, processes: int = 1) -> Chunker:
+        """A chunker that counts (and, where it can, cuts) word pieces with ``embedder``'s own tokenizer."""
+        return cls(embedder.count_tokens, max_tokens, getattr(embedder, "token_offsets", None), overlap, processes)
 
     def chunk_batch(self, releases: Sequence[Release]) -> list[list[Chunk]]:
         split = sentences_of([r.body for r in releases], self.processes)

@@ -21,8 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa import keywords
-from qa.chunks import VERSION as CHUNKING
-from qa.chunks import Chunk, Chunker
+from qa.chunks import Chunk, Chunker, chunking_key
 from qa.errors import QaError
 from qa.index import FaissIndex
 from qa.releases import Release, corpus_files, load_corpus, real_path
@@ -49,7 +48,7 @@ class IngestReport:
 
 def corpus_fingerprint(paths: Sequence[Path], settings: Settings) -> str:
     """Changes when any file's content, the file set, the model or the chunking changes."""
-    h = hashlib.sha1(f"{settings.model}\0{settings.chunk_tokens}\0{settings.chunk_overlap}\0{CHUNKING}".encode())
+    h = hashlib.sha1(chunking_key(settings.model, settings.chunk_tokens, settings.chunk_overlap).encode())
     for path in corpus_files(paths):
         try:
             h.update(str(path).encode() + b"\0" + hashlib.sha1(path.read_bytes()).digest())
@@ -146,8 +145,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
     report.removed = sorted(rid for rid in previous if rid not in new_ids and rid not in kept_ids)
 
     releases = sorted([*kept, *new], key=lambda r: (r.source, r.id))
-    chunker = Chunker(embedder.count_tokens, settings.chunk_tokens, getattr(embedder, "token_offsets", None),
-                      settings.chunk_overlap, settings.splitters)
+    chunker = Chunker.for_embedder(embedder, settings.chunk_tokens, settings.chunk_overlap, settings.splitters)
     chunks: list[Chunk] = [c for per in chunker.chunk_batch(releases) for c in per]
 
     cache = EmbeddingCache(settings.index_dir / "cache.sqlite")

@@ -22,8 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import keywords
-from qa.chunks import VERSION as CHUNKING
-from qa.chunks import Chunker
+from qa.chunks import Chunker, chunking_key
 from qa.index import FaissIndex
 from qa.releases import Release
 from qa.settings import get_settings
@@ -59,7 +58,7 @@ def open_cache(root: Path) -> EmbeddingCache:
 
 
 def fingerprint(releases: Sequence[Release], model: str, chunk_tokens: int, chunk_overlap: int) -> str:
-    h = hashlib.sha1(f"{model}\0{chunk_tokens}\0{chunk_overlap}\0{CHUNKING}".encode())
+    h = hashlib.sha1(chunking_key(model, chunk_tokens, chunk_overlap).encode())
     for r in releases:
         h.update(f"{r.id}\0{r.title}\0{r.body_hash}\0".encode())
     return h.hexdigest()
@@ -94,8 +93,7 @@ def build_index(releases: Sequence[Release], index_dir: Path, embedder: Embedder
         manifest = Manifest.read(live / "manifest.json")
         if manifest.corpus_fingerprint == wanted and manifest.keyword_index == keyword_index:
             return BuildStats(index_dir, manifest.releases, manifest.chunks, 0, 0.0, True)
-    chunker = Chunker(embedder.count_tokens, chunk_tokens, getattr(embedder, "token_offsets", None), chunk_overlap,
-                      get_settings().splitters)
+    chunker = Chunker.for_embedder(embedder, chunk_tokens, chunk_overlap, get_settings().splitters)
     chunks = [c for per in chunker.chunk_batch(releases) for c in per]
     vectors, embedded = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
     index_dir.mkdir(parents=True, exist_ok=True)
