@@ -248,10 +248,11 @@ def _substitute(question: str, previous: str) -> str | None:
                 return body[:m.start()] + f"{prep} {thing}" + body[end:] + "?"
         return f"{body} {prep} {thing}?"
     if [m.group(0) for m in area_mentions(thing)] == [thing]:  # a force area for the last one named, else added
-        areas = [m for m in area_mentions(body) if m.group(0) != thing]
-        if areas:
-            return body[:areas[-1].start()] + thing + body[areas[-1].end():] + "?"
-        if not area_mentions(body):
+        named = area_mentions(body)
+        others = [m for m in named if m.group(0) != thing]
+        if others:
+            return body[:others[-1].start()] + thing + body[others[-1].end():] + "?"
+        if not named:
             return f"{body} in {thing}?"
     strict = [c for c in analyze(previous).constraints if c.kind == "name" and c.strict and not _personal(c.text)]
     if thing[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named

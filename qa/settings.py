@@ -8,7 +8,6 @@ working directory: ``QA_INDEX_DIR=embeddings`` means ``<project>/embeddings`` wh
 from __future__ import annotations
 
 import os
-
 from functools import lru_cache
 from pathlib import Path
 

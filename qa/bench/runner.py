@@ -166,8 +166,9 @@ class BenchRunner:
         self.results["peer"] = {"qa": mine, "txtai": theirs, "note": (
             f"SciFact {self.scifact.note}. qa's index time is its ingest of the abstracts as files (parse, chunk, "
             f"embed, SQLite/FTS5, the {self.settings.keyword_index} keyword index, FAISS, publish: {ours.chunks:,} "
-            f"chunks of ≤ {self.settings.chunk_tokens} word pieces, {self.settings.chunk_overlap} sentence(s) of overlap, "
-            f"embedded in {self.embedder_dtype()}); txtai indexes one vector per abstract (the "
+            f"chunks of ≤ {self.settings.chunk_tokens} word pieces, {self.settings.chunk_overlap} sentence(s) of "
+            f"overlap read but not embedded, embedded in {self.embedder_dtype()}); txtai indexes one vector per "
+            f"abstract (the "
             f"model truncates at 256 word pieces) plus its BM25 terms. {dropped} abstract(s) with a body identical "
             f"to another were merged by qa's ingest. txtai config: {theirs.get('config')}. qa reranker: "
             f"{mine.get('reranker')}.")}
