@@ -35,6 +35,7 @@ import re
 from qa.answer import Answer
 from qa.answerers import checks, spans
 from qa.answerers.extractive import ExtractiveAnswerer, content_words
+from qa.pages import area_mentions
 from qa.passages import Passage, RetrievalRecord
 from qa.questions import Analysis, analyze
 from qa.store import STOPWORDS, squash
@@ -152,6 +153,8 @@ def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], t
                                                    f"them" if unread else ""))
         if answer.reason == "no_evidence" or not trace.candidates:
             joined = _joined_name(trace.note, words)
+            if joined and _area_qualified(joined):
+                return Verdict(stage="checks", text=_area_text(joined, "refused before reading"))
             if joined:
                 return Verdict(stage="question", text=f"question: the analysis took “{joined}” as one name; no release "
                                                       f"says it so, but each of its words is in the passages read")
@@ -207,6 +210,8 @@ def expect_verdict(expect: str, answer: Answer, record: RetrievalRecord, depth: 
         return Verdict(stage="answered", text=f"answered: the answer holds “{expect}”")
     if answer.reason == "no_evidence":
         joined = _joined_name(trace.note, words)
+        if joined and _area_qualified(joined):
+            return Verdict(stage="checks", text=_area_text(joined, "refused before reading"))
         if joined:
             return Verdict(stage="question", text=f"question: the analysis took “{joined}” as one name and refused "
                                                   f"before reading; no release says it so, but each of its words is "
@@ -232,6 +237,11 @@ def expect_verdict(expect: str, answer: Answer, record: RetrievalRecord, depth: 
         return Verdict(stage="reader", text=f"reader: “{expect}” is in passage [{read[0]}] but no candidate holds it "
                                             f"(its best: “{_short(best)}”)")
     c = held[0]
+    failed_checks = [ch.name for ch in c.checks if not ch.passed]
+    if failed_checks == ["compact"]:
+        return Verdict(stage="reader", text=f"reader: the candidate “{_short(c.text)}” in [{c.passage}] holds "
+                                            f"“{expect}” but its span runs on past it, so the compact check rightly "
+                                            f"refused it as a clause: the span's boundary is at fault")
     if not c.passed:
         failed = "; ".join(f"{ch.name} ({ch.detail})" if ch.detail else ch.name for ch in c.checks if not ch.passed)
         return Verdict(stage="checks", text=f"checks: the candidate “{_short(c.text)}” in [{c.passage}] failed {failed}")
@@ -307,6 +317,21 @@ def _joined_name(note: str | None, words: list[WordTrace]) -> str | None:
         if len(parts) > 1 and all(x in held or x in STOPWORDS for x in parts):
             return name
     return None
+
+
+def _area_qualified(name: str) -> bool:
+    """A name that is a force area before a name of its own ("Hertfordshire Special Constabulary"): the question
+    names the thing as a resident would, and a release about that area calls it by the rest ("Special
+    Constabulary"); what refused is the name check's wish for the whole phrase, not the analysis."""
+    found = area_mentions(name)
+    return bool(found) and found[0].start() == 0 and len(name[found[0].end():].split()) >= 1
+
+
+def _area_text(name: str, what: str) -> str:
+    area = area_mentions(name)[0].group(0)
+    rest = name[len(area):].strip()
+    return (f"checks: {what}, as no release says “{name}” in these words; the name check wants the whole phrase, "
+            f"while the passages read say “{area}” and the words of “{rest}” apart")
 
 
 def _holds(want: str, text: str) -> bool:

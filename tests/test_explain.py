@@ -202,3 +202,24 @@ def test_the_verdict_looks_only_where_the_filters_let_retrieval_look(service):
     assert answer.explain.verdict.stage == "corpus" and "filters allow" in answer.explain.verdict.text
     words = {w.word: w.chunks_in_index for w in answer.explain.words}
     assert words["hotspot"] < {w.word: w.chunks_in_index for w in service.ask(Q, explain=True).explain.words}["hotspot"]
+
+
+def test_a_candidate_refused_only_as_a_clause_is_a_reader_verdict_on_its_boundary(service):
+    # the span holds the figure but runs on into its clause: the compact check is right, the span's end is wrong
+    reading(service, {"157 arrests have been made as part of an initiative": 9.0}, model=always(0.9))
+    answer = service.ask(Q, k=10, explain=True, expect="157")
+    v = answer.explain.verdict
+    assert v.stage == "reader" and "boundary" in v.text, v.text
+
+
+def test_a_force_area_before_a_name_is_a_checks_verdict_not_a_question_one(service):
+    reading(service, {"157": 9.0})
+    # a force area before a name, as a resident would say it; the releases say the area and the name apart. What
+    # refused is the name check (right or wrong, the verdict names it), not the analysis, which split nothing.
+    answer = service.ask("When did Bedfordshire Operation Hotspot start?", k=40, explain=True)
+    assert answer.reason == "no_evidence"
+    v = answer.explain.verdict
+    assert v.stage == "checks" and "Bedfordshire Operation Hotspot" in v.text and "whole phrase" in v.text, v.text
+    # two names run together are still the analysis's fault
+    answer = service.ask("How many arrests has Watford Operation Hotspot made?", k=40, explain=True)
+    assert answer.reason == "no_evidence" and answer.explain.verdict.stage == "question"
