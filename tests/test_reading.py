@@ -203,6 +203,33 @@ def test_below_the_threshold_is_a_refusal_and_above_it_an_answer():
     assert not high.abstained and high.confidence > 0.5
 
 
+class LocalReader(FakeReader):
+    """A fake whose no-answer score is ``narrow_null`` when it reads a text shorter than the whole passage."""
+
+    def __init__(self, answers, null, narrow_null, whole):
+        super().__init__(answers, null)
+        self.narrow_null, self.whole, self.read = narrow_null, whole, []
+
+    def read_batch(self, questions, passages, top_n=5):
+        self.read += [t for texts in passages for t in texts]
+        self.null = self.narrow_null if all(len(t) < len(self.whole) for texts in passages for t in texts) else 0.0
+        return super().read_batch(questions, passages, top_n)
+
+
+def test_the_chosen_span_is_read_again_in_its_own_sentences_and_that_margin_is_a_feature():
+    # HOTSPOT's three sentences, with a fourth after them: the window is the span's sentence and one each side
+    text = "Patrols began in May. " + HOTSPOT
+    weights = {k: 0.0 for k in FEATURES} | {"local": 1.0}
+    model = AbstainModel(weights, 0.0, {k: 0.0 for k in FEATURES}, {k: 1.0 for k in FEATURES}, 0.5)
+    question = "How much Government funding was secured?"
+    for narrow_null, refused in ((0.0, False), (9.0, True)):
+        reader = LocalReader({"£1m": 5.0}, 0.0, narrow_null, text)
+        a = ReadingAnswerer(reader, ExtractiveAnswerer(HashEmbedder()), model=model).answer(question, [passage(text)])
+        window = reader.read[-1]
+        assert window.startswith("More than 12,000 hours") and window.endswith("Hatfield.")
+        assert a.abstained is refused, (narrow_null, a.reason, a.confidence)
+
+
 def test_the_sentence_picker_answers_when_the_reader_cannot_load():
     r = ReadingAnswerer(BrokenReader(), ExtractiveAnswerer(HashEmbedder(), threshold=-10))
     a = r.answer("How many arrests were made?", [passage(HOTSPOT)])

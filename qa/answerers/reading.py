@@ -13,7 +13,13 @@
    ``wrong_type`` (no candidate of the asked-for type) or ``constraint_missing``.
 5. A logistic model over the reader's scores and the checks' evidence (``FEATURES``),
    fitted by ``qa calibrate-reader`` on training data only, gives the probability that the
-   chosen span answers; below the threshold → refuse (``below_threshold``).
+   chosen span answers; below the threshold → refuse (``below_threshold``). One feature is a
+   second look: the reader reads the chosen span's sentence and the one on each side of it
+   alone, and its best margin there is ``local`` (a near-miss question's span often wins in
+   the whole passage but not in its own sentences). Chosen on tune data: the calibration's
+   objective rose 124.3 → 125.8 with it (the sentence alone, no neighbours: 125.2; adding
+   whether the second look picks the same span: no gain); it costs one more reader call,
+   about 20 ms, on the chosen candidate only.
 6. Otherwise the short answer comes first, then its sentence: "157 arrests [1]. More than
    12,000 hours … and 157 arrests have been made … [1]." ``short_answer`` carries the
    span's offsets in the release.
@@ -52,7 +58,7 @@ from qa.timeframe import Timeframe
 
 CALIBRATION = Path(__file__).resolve().parent.parent / "reader" / "abstain.json"
 FEATURES = ("margin", "best_margin", "score", "null", "is_top", "overlap", "sentence_overlap", "topic_cover",
-            "typed", "rank")
+            "typed", "rank", "local")
 
 
 TYPE_NAMES = {"count": "a number", "money": "an amount of money", "percentage": "a percentage", "date": "a date",
@@ -237,12 +243,23 @@ class ReadingAnswerer:
         chosen, earlier = valid[0], None
         if timeframe is not None and (timeframe.recent or timeframe.present):
             chosen, earlier = dating.latest(valid, text=lambda c: _short(analysis, c))
+        chosen.features["local"] = self._local(question, chosen)
         p = self.model.probability(chosen.features) if self.model else None
         if p is not None and p < self.threshold:
             return Decision(analysis, found, chosen, "below_threshold", p,
                             note=f"the best candidate, “{chosen.span.text}”, scored {p:.2f}, "
                                  f"below the threshold {self.threshold:.2f}")
         return Decision(analysis, found, chosen, None, p, earlier=earlier)
+
+    def _local(self, question: str, c: Candidate) -> float:
+        """The reader's margin for its best span when it reads only the chosen span's sentence and the ones
+        beside it."""
+        text = c.passage.text
+        bounds = [(x.start, x.end) for x in sentences(text)] or [(0, len(text))]
+        k = next((i for i, (a, b) in enumerate(bounds) if a <= c.span.start < b), 0)
+        window = text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
+        r = self.reader.read_batch([question], [[window]], 1)[0][0]
+        return max((sp.margin for sp in r.spans), default=-20.0)
 
     # -- the answer ------------------------------------------------------------------------------------------
     def answer(self, question: str, passages: list[Passage], timeframe: Timeframe | None = None) -> Answer:
