@@ -13,19 +13,26 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
    ("… in Cambridgeshire?") when it named none. A longer "what about …"
    with no pronoun ("what about modern slavery — which detective spoke on that?") is a
    new topic, asked in full without the opener.
-2. **Pronouns** — "it", "its", "they", "their", "them", "this", "there" stand for the
+2. **Correction** — "sorry, I meant the police number", "no, I mean the total cost": the
+   last question is asked again with the phrase that ends in the same noun ("the national
+   modern slavery helpline number") replaced by the one meant, or else the noun the last
+   question counted ("no, I meant burglaries" after "how many robberies …"), with the last
+   subject as context when the new question does not hold it ("What's the police number
+   (Modern slavery campaign launched)?"). It is still about the last turn's releases. When
+   the last question has no such noun, the other rules read it.
+3. **Pronouns** — "it", "its", "they", "their", "them", "this", "there" stand for the
    last question's subject (its first named thing that is not a narrowing place, else the
    title of the release its answer cited) — but "it" never stands for a person or a role,
    nor "there" for anything but another place the question named ("in Watford"; "to Watford"
    after a verb of going, "at Watford" after "arrive"): such a pronoun stays,
    and the last question's words are added for context; "he", "she", "him", "her", "his" for the person the last turn was about
    (its short answer when it asked "who", else a person it named, else its subject).
-3. **Elided subject** — a follow-up that names nothing of its own gets the last subject
+4. **Elided subject** — a follow-up that names nothing of its own gets the last subject
    added ("any figures on knife crime (Operation Hotspot)?"); a bare one ("why?", "since
    when?") the last question's words ("why (David Lloyd say about the strategy)?").
 
-A follow-up that names nothing of its own (rules 2 and 3) is still about the last turn's
-releases, so retrieval prefers them (``Rewrite.leans_on_last``): their passages get a third
+A follow-up that names nothing of its own (rules 3 and 4) is still about the last turn's
+releases, as is a correction (rule 2), so retrieval prefers them (``Rewrite.leans_on_last``): their passages get a third
 ranking in the fusion. A question that names its own subject and holds no pronoun is left as it is (None), so
 starting a new topic mid-conversation works, and without history nothing changes. The
 rules read the words of the two questions only; no rule knows any release. Only the last
@@ -58,6 +65,9 @@ NAME_WORDS = NAME_HEADS | ORGANISATION_NOUNS | PLACE_NOUNS | {"police", "constab
 ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc", "dcc"})
 PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+CORRECTION = re.compile(r"^\s*(?:(?:sorry|no|oops|actually|ah|oh)\b[\s,.!]*)*i\s+mean[t]?\s+(?P<meant>.*?)[\s.?!]*$",
+                        re.IGNORECASE)
+DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those", "your", "our"})
 # "get there" is "get to Watford", "arrive there" is "arrive at Watford"; elsewhere "there" is "in Watford".
 TOWARDS = re.compile(r"\b(?:get|gets|got|getting|go|goes|went|going|come|comes|came|travel\w*|drive|drove|driven|"
                      r"walk\w*|run|ran|rush\w*|sent|send\w*|take|took|taken|move[ds]?|head(?:ed|ing)?|return\w*)\s*$",
@@ -130,14 +140,15 @@ def person(turn: Turn, fallback: str | None) -> str | None:
 @dataclass(frozen=True)
 class Rewrite:
     """A follow-up made stand-alone, and the rule that did it: ``substitution``, ``switch`` (a new topic after
-    "what about"), ``pronoun`` or ``elided``. Only the last two are still about the last turn's releases."""
+    "what about"), ``correction``, ``pronoun`` or ``elided``. Only the last three are still about the last turn's
+    releases."""
 
     question: str
     rule: str
 
     @property
     def leans_on_last(self) -> bool:
-        return self.rule in ("pronoun", "elided")
+        return self.rule in ("correction", "pronoun", "elided")
 
 
 def rewrite(question: str, history: Sequence[Turn], title_of: Callable[[str], str | None] = lambda _: None
@@ -157,6 +168,10 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     swapped = _substitute(question, last.question)
     if swapped:
         return Rewrite(swapped, "substitution")
+    corrected = _correct(question, last.question)
+    if corrected:  # the replaced words may have held the topic: the last subject comes along as context
+        context = f" ({about})" if about and about.lower() not in corrected.lower() else ""
+        return Rewrite(corrected.rstrip("?") + context + "?", "correction")
     words = re.findall(r"[A-Za-z']+", question)
     lowered = [w.lower() for w in words]
     pronouns = [w for w in lowered if w in NEUTER or w in PERSONAL]
@@ -258,6 +273,48 @@ def _substitute(question: str, previous: str) -> str | None:
     if thing[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named
         return body.replace(strict[-1].text, thing, 1) + "?"
     return None  # nothing like it to swap: the other rules read it
+
+
+def _correct(question: str, previous: str) -> str | None:
+    """ "sorry, I meant the police number" after "what's the national helpline number?" → "what's the police
+    number?": the last question's phrase ending in the meant phrase's last noun, from its determiner, replaced."""
+    m = CORRECTION.match(question)
+    meant = m.group("meant").strip() if m else ""
+    if not meant:
+        return None
+    words = list(re.finditer(r"[\w'’\-]+", previous))
+    focus = analyze(previous).focus
+    heads = [_singular(meant.split()[-1])] + ([_singular(focus.split()[-1])] if focus else [])
+    for head in heads:  # the noun the meant phrase ends in, else the noun the last question counted
+        for at in range(len(words) - 1, -1, -1):
+            if _singular(words[at].group()) != head:
+                continue
+            start = at
+            while start > 0 and not _stops_phrase(words[start - 1].group()):
+                start -= 1
+            det = start > 0 and words[start - 1].group().lower() in DETERMINERS
+            if det or (focus and head == _singular(focus.split()[-1])):  # a noun, not "… cost?" the verb
+                return _replace(previous, words, start, at, meant, det)
+    return None
+
+
+def _replace(previous: str, words: list[re.Match], start: int, at: int, meant: str, det: bool) -> str:
+    if det and meant.split()[0].lower() in DETERMINERS:
+        start -= 1  # "the police number" takes the place of "the national … number", its "the" too
+    body = previous[:words[start].start()] + meant + previous[words[at].end():]
+    return body.rstrip().rstrip("?") + "?"
+
+
+def _singular(word: str) -> str:
+    w = word.lower().strip("'’")
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def _stops_phrase(word: str) -> bool:
+    """Whether a word ends a noun phrase read backwards: a determiner, preposition, verb or question word."""
+    w = word.lower()
+    return (w in DETERMINERS or w in PREPOSITIONS or w in QUESTION_WORDS or w in ("many", "much")
+            or bool(VERBS.fullmatch(w)) or "'" in w or "’" in w)
 
 
 def _personal(name: str) -> bool:
