@@ -62,6 +62,10 @@ NAME_HEADS = frozenset("""operation operations scheme schemes project projects p
 campaigns initiative initiatives strategy strategies plan plans report reports award awards event events
 conference app""".split())
 IMPERATIVES = frozenset("name list give describe explain tell according identify state".split())
+# Words that open a question's first clause and are capitalised only for that ("Since Luther believed …, what …",
+# "Besides scrutiny, why …"): not the start of a name.
+OPENING_WORDS = frozenset("""since while if because after before although though despite besides apart other than
+unlike like given as once until whereas""".split())
 DURATION_UNITS = frozenset("years months weeks days hours minutes seconds".split())
 MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spending spent paid pay budget grant grants
 price fine fines value raise raised bill charge cash invested investment amount reward compensation
@@ -243,13 +247,14 @@ def constraints(question: str) -> tuple[Constraint, ...]:
     while i < len(tokens):
         word = tokens[i].group()
         first = i == 0 or question[:tokens[i].start()].strip().endswith(("?", ".", ":"))
-        common = QUESTION_WORDS | AUX | DETERMINERS | PREPOSITIONS | STOPWORDS | IMPERATIVES
+        common = QUESTION_WORDS | AUX | DETERMINERS | PREPOSITIONS | STOPWORDS | IMPERATIVES | OPENING_WORDS
         single_first = first and not (i + 1 < len(tokens) and tokens[i + 1].group()[0].isupper()) \
             and not (word.isupper() and len(word) > 1) and not any(ch.isupper() for ch in word[1:])
         if word[0].isupper() and not (first and word.lower() in common) and not single_first \
                 and word.lower() not in ("i",):
             j = i
             while j + 1 < len(tokens) and not re.search(r"['’]s?$", tokens[j].group()) \
+                    and not question[tokens[j].end():tokens[j + 1].start()].strip() \
                     and (tokens[j + 1].group()[0].isupper()
                                            or (tokens[j + 1].group() in ("and", "for")
                                                and j + 2 < len(tokens) and tokens[j + 2].group()[0].isupper())):
@@ -260,6 +265,8 @@ def constraints(question: str) -> tuple[Constraint, ...]:
             possessive = possessive and not re.sub(r"['’]s?$", "", name).isupper()
             before = question[:a].split()
             prep = bool(before) and before[-1].lower() in PREPOSITIONS
+            if question[:a].rstrip().endswith(",") and found and found[-1].kind == "name":
+                prep = prep or found[-1].strict  # a list goes on: "for Beds, Cambs and Herts" narrows all three
             add("name", re.sub(r"['’]s?$", "", name), prep or possessive)
             i = j + 1
             continue

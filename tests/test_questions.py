@@ -94,6 +94,21 @@ def test_question_words_and_sentence_initial_prepositions_are_not_names():
     assert constraints("Who leads the team?") == set()
 
 
+def test_a_word_that_opens_the_first_clause_is_not_part_of_a_name():
+    names = {t for k, t, _ in constraints("Since Durham Constabulary closed the counter, where do residents report crime?")
+             if k == "name"}
+    assert names == {"Durham Constabulary"}
+
+
+def test_names_are_not_joined_across_commas_or_brackets():
+    names = {t for k, t, _ in constraints("Besides Stockton, Hartlepool and Redcar, which towns did the Violence "
+                                          "Reduction Unit (VRU) visit?") if k == "name"}
+    assert names == {"Stockton", "Hartlepool and Redcar", "Violence Reduction Unit", "VRU"}
+    # a list after a preposition narrows all of it
+    assert constraints("Who leads the unit for Durham, Cleveland and Northumbria?") == {
+        ("name", "Durham", True), ("name", "Cleveland and Northumbria", True)}
+
+
 def test_ordinal_qualifiers_are_kept_and_the_first_time_is_not_one():
     assert ("qualifier", "first", True) in constraints("Who was the first female chief constable of Durham?")
     assert not any(k == "qualifier" for k, *_ in constraints("When did the force use drones for the first time?"))
