@@ -103,6 +103,20 @@ def test_no_embedded_text_exceeds_the_budget(text, heading, max_tokens):
         assert word_counter([c.embed_text])[0] + SPECIAL_TOKENS <= max_tokens
 
 
+@pytest.mark.parametrize("text", [
+    "Dr. Smith met Insp. Jones at 10.30am on Tues. 14 March. They spoke for 2.5 hours.",
+    "“We are delighted,” said the PCC. “This is a great day for Cleveland.” He added: thanks.",
+    "Call 101 or visit www.durham.police.uk. Arrests rose by 12.5% (from 1,024 to 1,152)... Good.",
+    "Operation Sceptre ran from Mon 1 Nov – Sun 7 Nov. i.e. one week. U.K. forces took part.",
+])
+def test_sentences_are_pysbds_own(text):
+    import pysbd
+
+    # the processor's sentences, found in the text here, are the ones Segmenter.segment gives
+    expected = [x.strip() for x in pysbd.Segmenter(language="en", clean=False).segment(text) if x.strip()]
+    assert [text[s.start:s.end] for s in sentences(text)] == expected
+
+
 def test_budget_below_minimum_is_refused():
     with pytest.raises(ValueError, match="at least 32, got 8"):
         Chunker(word_counter, 8)
