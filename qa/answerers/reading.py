@@ -76,6 +76,7 @@ class Candidate:
     topic_missing: list[Constraint]
     features: dict[str, float] = field(default_factory=dict)
     by_date: list[Constraint] = field(default_factory=list)  # strict constraints its release's date supports
+    near: tuple[int, int] = (0, 0)  # offsets of its sentence with the one on each side (the nearness window)
 
     @property
     def passes(self) -> bool:
@@ -191,7 +192,8 @@ class ReadingAnswerer:
                     continue  # a span across a line break joins two lines (a heading and a sentence), not a fact
                 k = next((i for i, (a, b) in enumerate(bounds) if a <= sp.start < b), 0)
                 sentence = bounds[k]
-                window = p.title + "\n" + p.text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
+                near = (bounds[max(0, k - 1)][0], bounds[min(len(bounds) - 1, k + 1)][1])
+                window = p.title + "\n" + p.text[near[0]:near[1]]
                 own = p.text[sentence[0]:sentence[1]]
                 # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
                 # a count beside a sentence that names the noun counts something else.
@@ -206,7 +208,7 @@ class ReadingAnswerer:
                 shaped = checks.type_ok(analysis.expected, sp.text) and not checks.restates(sp.text, analysis.question,
                                                                                              analysis.constraints)
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
-                                 strict_missing, topic_missing[p.release_id], by_date=by_date)
+                                 strict_missing, topic_missing[p.release_id], by_date=by_date, near=near)
                 cand.features = {
                     "margin": sp.margin, "best_margin": best_margin, "score": sp.score, "null": sp.null,
                     "is_top": float(sp is top), "overlap": len(qstems & words_window) / max(1, len(qstems)),
@@ -254,11 +256,7 @@ class ReadingAnswerer:
     def _local(self, question: str, c: Candidate) -> float:
         """The reader's margin for its best span when it reads only the chosen span's sentence and the ones
         beside it."""
-        text = c.passage.text
-        bounds = [(x.start, x.end) for x in sentences(text)] or [(0, len(text))]
-        k = next((i for i, (a, b) in enumerate(bounds) if a <= c.span.start < b), 0)
-        window = text[bounds[max(0, k - 1)][0]:bounds[min(len(bounds) - 1, k + 1)][1]]
-        r = self.reader.read_batch([question], [[window]], 1)[0][0]
+        r = self.reader.read_batch([question], [[c.passage.text[c.near[0]:c.near[1]]]], 1)[0][0]
         return max((sp.margin for sp in r.spans), default=-20.0)
 
     # -- the answer ------------------------------------------------------------------------------------------
