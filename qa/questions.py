@@ -71,6 +71,7 @@ MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spend
 price fine fines value raise raised bill charge cash invested investment amount reward compensation
 salary salaries precept""".split())
 CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b(?:what|which) number\b|"
+                     r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?(?:[a-z0-9\-']+\s+){0,3}numbers?\s*\?*$|"
                      r"\bnumber (?:can|should|do|must) (?:i|you|we|people|residents|victims)\b|\bnumber to (?:ring|call|text)\b|"
                      r"\b(?:e-?mail|web|postal|home) address\b|\bwebsite\b|\bwhat is the address\b|"
                      r"\bwhere can (?:i|you|people) (?:read|find|download|see)\b|\bhow (?:can|do|should) (?:i|you) "
@@ -125,10 +126,13 @@ def _words(text: str) -> list[str]:
 
 
 def expected_type(question: str) -> tuple[AnswerType, str | None]:
-    """(answer type, focus noun) of a question."""
-    q = " ".join(question.lower().replace("’", "'").split())
+    """(answer type, focus noun) of a question. A closing bracket of context, as a follow-up's rewrite adds it
+    ("what's the police number (Anti-slavery campaign launched)?"), is not read: what is asked is before it."""
+    asked = re.sub(r"\s*\([^()]*\)\s*\??\s*$", "?", question.strip()) or question
+    q = " ".join(asked.lower().replace("’", "'").split())
     words = _words(q)
-    if CONTACT.search(q) and not re.search(r"\bhow many\b|\bnumber of\b", q):
+    if CONTACT.search(q) and not re.search(r"\bhow many\b|\bnumber of\b|\b(?:total|overall|final|exact|rough|"
+                                           r"approximate|estimated|same|reference|case|registration|serial) numbers?\b", q):
         return "contact", None
     if re.search(r"\b(what|which) (percentage|proportion|per cent|percent|share|fraction)\b|\bper cent\b|"
                  r"\bpercentage\b|\bby how much\b", q):

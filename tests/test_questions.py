@@ -34,6 +34,11 @@ TYPES = [
     ("What are the figures for spending on overtime?", "money"),
     ("What number should I call to report a crime anonymously?", "contact"),
     ("What is the email address for the community safety team?", "contact"),
+    ("What's the Cumbria Police non-emergency number?", "contact"),
+    ("What was the total number?", "description"),  # a figure, not a number to call
+    # a follow-up's bracket of context is not read for the type: "Commissioner" there is no person asked for
+    ("What is the police number (Commissioner backs anti-slavery campaign)?", "contact"),
+    ("How many arrests (the Police and Crime Commissioner's operation)?", "count"),
     ("Which towns will the knife arch visit this summer?", "list"),
     ("Why was the dispersal order issued?", "description"),
     ("How did officers trace the stolen car?", "description"),
