@@ -5,7 +5,9 @@ sentence crosses one): its processor's sentences (``Segmenter.processor(line).pr
 which this module finds in the text itself. ``Segmenter.segment`` would search for each
 sentence with a regular expression compiled for it alone, which also pushes pysbd's own
 patterns out of ``re``'s cache: the same sentences (checked on 7,256 texts of SciFact, SQuAD
-and the sample corpus, and by a test) in two thirds of the time. Sentences are packed greedily into a chunk while the embedded
+and the sample corpus, and by a test) in two thirds of the time.
+
+Sentences are packed greedily into a chunk while the embedded
 text — ``"{title}\n{chunk}"`` plus the model's two special tokens — stays within
 ``max_tokens`` word pieces, so nothing is truncated when embedded. With ``overlap=n``,
 each chunk after the first of a release starts with up to the last ``n`` sentences of the

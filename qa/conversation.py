@@ -286,16 +286,16 @@ def _correct(question: str, previous: str) -> str | None:
         return None
     words = list(re.finditer(r"[\w'’\-]+", previous))
     focus = analyze(previous).focus
-    heads = [_singular(meant.split()[-1])] + ([_singular(focus.split()[-1])] if focus else [])
-    for head in heads:  # the noun the meant phrase ends in, else the noun the last question counted
+    counted = _singular(focus.split()[-1]) if focus else None
+    for head in [_singular(meant.split()[-1]), counted]:  # the noun the meant phrase ends in, else the one counted
         for at in range(len(words) - 1, -1, -1):
-            if _singular(words[at].group()) != head:
+            if head is None or _singular(words[at].group()) != head:
                 continue
             start = at
             while start > 0 and not _stops_phrase(words[start - 1].group()):
                 start -= 1
             det = start > 0 and words[start - 1].group().lower() in DETERMINERS
-            if det or (focus and head == _singular(focus.split()[-1])):  # a noun, not "… cost?" the verb
+            if det or head == counted:  # a noun, not "… cost?" the verb
                 return _replace(previous, words, start, at, meant, det)
     return None
 

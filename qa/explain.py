@@ -153,8 +153,8 @@ def verdict(answer: Answer, retrieval: RetrievalTrace, words: list[WordTrace], t
                                                    f"them" if unread else ""))
         if answer.reason == "no_evidence" or not trace.candidates:
             joined = _joined_name(trace.note, words)
-            if joined and _area_qualified(joined):
-                return Verdict(stage="checks", text=_area_text(joined, "refused before reading"))
+            if joined and (by_area := _area_verdict(joined)):
+                return by_area
             if joined:
                 return Verdict(stage="question", text=f"question: the analysis took “{joined}” as one name; no release "
                                                       f"says it so, but each of its words is in the passages read")
@@ -210,8 +210,8 @@ def expect_verdict(expect: str, answer: Answer, record: RetrievalRecord, depth: 
         return Verdict(stage="answered", text=f"answered: the answer holds “{expect}”")
     if answer.reason == "no_evidence":
         joined = _joined_name(trace.note, words)
-        if joined and _area_qualified(joined):
-            return Verdict(stage="checks", text=_area_text(joined, "refused before reading"))
+        if joined and (by_area := _area_verdict(joined)):
+            return by_area
         if joined:
             return Verdict(stage="question", text=f"question: the analysis took “{joined}” as one name and refused "
                                                   f"before reading; no release says it so, but each of its words is "
@@ -319,19 +319,17 @@ def _joined_name(note: str | None, words: list[WordTrace]) -> str | None:
     return None
 
 
-def _area_qualified(name: str) -> bool:
-    """A name that is a force area before a name of its own ("Hertfordshire Special Constabulary"): the question
-    names the thing as a resident would, and a release about that area calls it by the rest ("Special
-    Constabulary"); what refused is the name check's wish for the whole phrase, not the analysis."""
+def _area_verdict(name: str) -> Verdict | None:
+    """For a name that is a force area before a name of its own ("Hertfordshire Special Constabulary"), the checks'
+    verdict: the question names the thing as a resident would, and a release about that area calls it by the rest
+    ("Special Constabulary"); what refused is the name check's wish for the whole phrase, not the analysis."""
     found = area_mentions(name)
-    return bool(found) and found[0].start() == 0 and len(name[found[0].end():].split()) >= 1
-
-
-def _area_text(name: str, what: str) -> str:
-    area = area_mentions(name)[0].group(0)
-    rest = name[len(area):].strip()
-    return (f"checks: {what}, as no release says “{name}” in these words; the name check wants the whole phrase, "
-            f"while the passages read say “{area}” and the words of “{rest}” apart")
+    rest = name[found[0].end():].strip() if found and found[0].start() == 0 else ""
+    if not rest:
+        return None
+    return Verdict(stage="checks", text=f"checks: refused before reading, as no release says “{name}” in these words; "
+                                        f"the name check wants the whole phrase, while the passages read say "
+                                        f"“{found[0].group(0)}” and the words of “{rest}” apart")
 
 
 def _holds(want: str, text: str) -> bool:
