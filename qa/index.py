@@ -124,11 +124,36 @@ class FaissIndex:
         return cls(index, nprobe)
 
     @classmethod
+    def build_from_file(cls, path: Path, n: int, dim: int, exact_max: int = 100_000, seed: int = 0,
+                        pq_min: int | None = None, exact_path: Path | None = None,
+                        step: int = 100_000) -> FaissIndex:
+        """:meth:`build` from ``n`` float32 vectors written one after another (raw, row by row) to ``path``,
+        as an ingest writes them. An IVF-PQ index (``n`` from ``pq_min``) reads them ``step`` rows at a time
+        and writes its exact vectors to ``exact_path`` as it goes, so neither copy is ever all in memory; a
+        flat or IVF index holds every vector in memory anyway, so it reads them all."""
+        if n * dim * 4 != path.stat().st_size:
+            raise ValueError(f"{path} holds {path.stat().st_size:,} bytes, not {n:,} vectors of {dim} floats")
+        if not (pq_min is not None and n >= pq_min and n > exact_max):
+            return cls.build(np.fromfile(path, np.float32).reshape(n, dim), exact_max, seed)
+        rng = np.random.default_rng(seed)
+        rows = np.sort(rng.choice(n, size=pq_params(n, dim).train, replace=False))
+        mapped = np.memmap(path, np.float32, "r", shape=(n, dim))
+        sample = np.array(mapped[rows])
+        del mapped  # unmapped: the pages the sample touched stop counting as this process's memory
+
+        def batches() -> Iterable[np.ndarray]:
+            with open(path, "rb") as f:
+                for lo in range(0, n, step):
+                    yield np.fromfile(f, np.float32, count=min(step, n - lo) * dim).reshape(-1, dim)
+
+        return cls.build_pq(sample, batches(), n, exact_path, seed)
+
+    @classmethod
     def build_pq(cls, sample: np.ndarray, batches: Iterable[np.ndarray], n: int, exact_path: Path | None = None,
                  seed: int = 0) -> FaissIndex:
         """An IVF-PQ index over ``n`` vectors given in ``batches`` (never all in memory at once), trained on
-        ``sample``. The exact float16 vectors go to ``exact_path`` as they are added (a memory map), or stay in
-        memory until :meth:`save` writes them beside the index."""
+        ``sample``. The exact float16 vectors are written to ``exact_path`` as they are added (then read back
+        as a memory map), or stay in memory until :meth:`save` writes them beside the index."""
         faiss = _faiss()
         dim = sample.shape[1]
         params = pq_params(n, dim)
@@ -139,18 +164,28 @@ class FaissIndex:
         opq = faiss.downcast_VectorTransform(index.chain.at(0))
         opq.niter = OPQ_ITERATIONS  # FAISS's default 50 costs minutes for a rotation that settles in a few
         index.train(np.ascontiguousarray(sample, dtype=np.float32))
-        exact = (np.lib.format.open_memmap(exact_path, mode="w+", dtype=np.float16, shape=(n, dim))
-                 if exact_path is not None else np.empty((n, dim), np.float16))
-        at = 0
-        for batch in batches:
-            batch = np.ascontiguousarray(batch, dtype=np.float32)
-            index.add(batch)
-            exact[at:at + len(batch)] = batch
-            at += len(batch)
+        out = open(exact_path, "wb") if exact_path is not None else None
+        exact = np.empty((n, dim), np.float16) if out is None else None
+        try:
+            if out is not None:  # an .npy file written as it goes, not a writable memory map (whose pages count)
+                np.lib.format.write_array_header_1_0(out, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float16)),
+                                                          "fortran_order": False, "shape": (n, dim)})
+            at = 0
+            for batch in batches:
+                batch = np.ascontiguousarray(batch, dtype=np.float32)
+                index.add(batch)
+                if out is not None:
+                    batch.astype(np.float16).tofile(out)
+                elif at + len(batch) <= n:
+                    exact[at:at + len(batch)] = batch
+                at += len(batch)
+        finally:
+            if out is not None:
+                out.close()
         if at != n:
             raise ValueError(f"build_pq was promised {n:,} vectors but got {at:,}")
-        if isinstance(exact, np.memmap):
-            exact.flush()
+        if exact is None:
+            exact = np.load(exact_path, mmap_mode="r")
         built = cls(index, exact=exact)
         built.set_nprobe(params.nprobe)
         return built

@@ -6,7 +6,9 @@ is there now; releases from other sources already in the index are kept as they 
 ingesting one new folder never drops what was indexed before. Only chunks whose text
 (with its title) is new to the model are embedded; the rest come from the cache. The
 keyword index (``QA_KEYWORD_INDEX``, :mod:`qa.keywords`) is rebuilt from all the chunks
-each time, like the vector index. The new snapshot is published atomically (see
+each time, like the vector index. Releases are chunked, stored and embedded a batch at a
+time (``QA_INGEST_BATCH``, :func:`fill_snapshot`), so memory holds one batch's chunks and
+vectors, never the corpus's. The new snapshot is published atomically (see
 :mod:`qa.snapshot`).
 """
 
@@ -20,10 +22,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from qa import keywords
-from qa.chunks import Chunk, Chunker, chunking_key
+from qa.chunks import Chunker, chunking_key
 from qa.errors import QaError
-from qa.index import FaissIndex
+from qa.index import FaissIndex, exact_path
 from qa.releases import Release, corpus_files, load_corpus, real_path
 from qa.settings import Settings
 from qa.snapshot import Manifest, current_dir, new_build_dir, publish
@@ -146,32 +150,70 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
 
     releases = sorted([*kept, *new], key=lambda r: (r.source, r.id))
     chunker = Chunker.for_embedder(embedder, settings.chunk_tokens, settings.chunk_overlap, settings.splitters)
-    chunks: list[Chunk] = [c for per in chunker.chunk_batch(releases) for c in per]
-
+    build = new_build_dir(settings.index_dir)
     cache = EmbeddingCache(settings.index_dir / "cache.sqlite")
     try:
-        vectors, report.embedded = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
+        filled = fill_snapshot(build, releases, chunker, embedder, cache, settings.exact_index_max,
+                               settings.pq_index_min, settings.keyword_index, settings.ingest_batch, progress)
     finally:
         cache.close()
-
-    build = new_build_dir(settings.index_dir)
-    store = Store.create(build / "qa.sqlite")
-    try:
-        store.add(releases, chunks)
-    finally:
-        store.close()
-    index = FaissIndex.build(vectors if len(chunks) else vectors.reshape(0, embedder.dim), settings.exact_index_max,
-                             pq_min=settings.pq_index_min)
-    index.save(build / "vectors.faiss")
-    keywords.build(settings.keyword_index, build, ((i, c.title, c.text) for i, c in enumerate(chunks)))
+    report.embedded = filled.embedded
+    index = filled.index
     Manifest(
         model=embedder.name, dim=embedder.dim, index_type=index.kind, nprobe=index.nprobe,
         keyword_index=settings.keyword_index,
-        releases=len(releases), chunks=len(chunks),
+        releases=len(releases), chunks=filled.chunks,
         corpus_fingerprint=corpus_fingerprint([settings.corpus_dir], settings),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
     ).write(build / "manifest.json")
     publish(settings.index_dir, build)
-    report.releases, report.chunks = len(releases), len(chunks)
+    report.releases, report.chunks = len(releases), filled.chunks
     return report
+
+
+# The chunks' vectors, float32 row after row, while a snapshot is built; removed before it is published.
+SCRATCH_VECTORS = "vectors.f32.tmp"
+
+
+@dataclass
+class Filled:
+    chunks: int
+    embedded: int
+    index: FaissIndex
+
+
+def fill_snapshot(build: Path, releases: Sequence[Release], chunker: Chunker, embedder: Embedder,
+                  cache: EmbeddingCache | None, exact_max: int, pq_min: int | None, keyword_index: str,
+                  batch: int, progress=None) -> Filled:
+    """Write ``releases``, their chunks, the vector index and the keyword index into the snapshot folder
+    ``build`` (everything but the manifest).
+
+    ``batch`` releases at a time are chunked, stored and embedded (vectors from ``cache`` where it has
+    them), and their vectors appended to a scratch file in ``build``, so the chunks and vectors held at
+    once are one batch's, whatever the corpus's size. The vector index is then built from that file
+    (an IVF-PQ index reads it in slices: :meth:`FaissIndex.build_from_file`) and the keyword index from
+    the stored chunks. The scratch file (4 bytes × dimensions per chunk: 15 GB for 10M chunks of 384)
+    is removed before this returns; a build that dies leaves it in its unpublished folder, which the
+    next build removes."""
+    store = Store.create(build / "qa.sqlite")
+    scratch = build / SCRATCH_VECTORS
+    n = embedded = 0
+    try:
+        with open(scratch, "wb") as out:
+            for lo in range(0, len(releases), batch):
+                part = releases[lo:lo + batch]
+                chunks = [c for per in chunker.chunk_batch(part) for c in per]
+                store.add(part, chunks, first=n)
+                vectors, done = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
+                np.ascontiguousarray(vectors, dtype=np.float32).tofile(out)
+                n, embedded = n + len(chunks), embedded + done
+        store.index_words()
+        keywords.build(keyword_index, build, store.chunk_texts())
+    finally:
+        store.close()
+    index = FaissIndex.build_from_file(scratch, n, embedder.dim, exact_max, pq_min=pq_min,
+                                       exact_path=exact_path(build / "vectors.faiss"))
+    index.save(build / "vectors.faiss")
+    scratch.unlink()
+    return Filled(n, embedded, index)

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     exact_index_max: int = Field(100_000, gt=0)
     # From this many chunks the vector index is compressed (IVF-PQ, exact vectors on disk for re-ranking).
     pq_index_min: int = Field(2_000_000, gt=0)
+    # Releases an ingest chunks, stores and embeds together (qa.ingest.fill_snapshot): what bounds its memory
+    # to one batch's chunks and vectors. 10,000 releases is about 50,000 chunks, 75 MB of vectors at 384 dimensions.
+    ingest_batch: int = Field(10_000, gt=0)
 
     # Retrieval
     top_k: int = Field(5, gt=0, le=100)

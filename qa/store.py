@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -126,7 +126,9 @@ class Store:
 
     # --- writing (only while building a snapshot) ---
 
-    def add(self, releases: Iterable[Release], chunks: Iterable[Chunk]) -> None:
+    def add(self, releases: Iterable[Release], chunks: Iterable[Chunk], first: int = 0) -> None:
+        """Store ``releases`` and ``chunks``, the chunks numbered from ``first``. An ingest adds batch after
+        batch, then calls :meth:`index_words` once."""
         with self.db:
             self.db.executemany(
                 "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -134,8 +136,17 @@ class Store:
                  for r in releases])
             self.db.executemany(
                 'INSERT INTO chunks (id, release_id, seq, start, "end", title, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-                [(i, c.release_id, c.seq, c.start, c.end, c.title, c.text) for i, c in enumerate(chunks)])
+                [(i, c.release_id, c.seq, c.start, c.end, c.title, c.text) for i, c in enumerate(chunks, first)])
+
+    def index_words(self) -> None:
+        """Build the FTS5 word index over every chunk added."""
+        with self.db:
             self.db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+
+    def chunk_texts(self) -> Iterator[tuple[int, str, str]]:
+        """Every chunk's (id, title, text) in id order, read as it goes (for the keyword index)."""
+        for row in self.db.execute("SELECT id, title, text FROM chunks ORDER BY id"):
+            yield int(row[0]), row[1], row[2]
 
     # --- reading ---
 

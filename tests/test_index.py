@@ -157,3 +157,27 @@ def test_ivfpq_exact_vectors_missing_or_of_another_index_are_refused(tmp_path):
     exact_path(tmp_path / "vectors.faiss").unlink()
     with pytest.raises(IndexIncompatible, match="missing or damaged: run `qa ingest`"):
         FaissIndex.load(tmp_path / "vectors.faiss")
+
+
+@pytest.mark.parametrize("pq_min", [10_000, None])
+def test_an_index_built_from_a_vector_file_is_the_one_built_in_memory(tmp_path, pq_min):
+    """What ingest does (vectors appended to a file, an IVF-PQ index reading it in slices) gives the same index
+    as the vectors in memory: the same hits, and the same exact vectors, which go straight to their file."""
+    from qa.index import exact_path
+
+    vectors = on_topics(12_000, 32, seed=1)
+    queries = on_topics(50, 32, seed=2)
+    vectors.astype(np.float32).tofile(tmp_path / "vectors.f32")
+    target = exact_path(tmp_path / "vectors.faiss")
+    from_file = FaissIndex.build_from_file(tmp_path / "vectors.f32", 12_000, 32, exact_max=1_000, pq_min=pq_min,
+                                           exact_path=target, step=5_000)
+    in_memory = FaissIndex.build(vectors, exact_max=1_000, pq_min=pq_min)
+    assert from_file.kind == in_memory.kind == ("ivfpq" if pq_min else "ivf")
+    assert np.array_equal(from_file.search(queries, 10)[1], in_memory.search(queries, 10)[1])
+    if pq_min:
+        assert isinstance(from_file.exact, np.memmap) and target.is_file()
+        assert np.array_equal(np.load(target), in_memory.exact)
+    else:
+        assert not target.exists()
+    with pytest.raises(ValueError, match="not 11,999 vectors of 32 floats"):
+        FaissIndex.build_from_file(tmp_path / "vectors.f32", 11_999, 32)

@@ -334,3 +334,58 @@ def test_a_second_concurrent_ingest_is_refused(built_index):
         with pytest.raises(QaError, match="another `qa ingest` is running"):
             ingest(settings, built_index.embedder)
     assert ingest(settings, built_index.embedder).unchanged == 14
+
+
+def _contents(settings) -> tuple[list[tuple], np.ndarray, dict[str, int]]:
+    """A snapshot's chunk rows, its vectors (read back from the index) and its BM25 word counts."""
+    snap = Snapshot.open(settings.index_dir, settings.model)
+    try:
+        rows = [tuple(r) for r in snap.store._all('SELECT id, release_id, seq, start, "end", title, text FROM chunks '
+                                                   "ORDER BY id")]
+        vectors = snap.index.index.reconstruct_n(0, snap.index.ntotal)
+        counts = snap.store.term_counts(["hotspot", "arrests", "commissioner", "slavery"])
+        assert snap.keywords.searcher.num_docs == len(rows)
+    finally:
+        snap.close()
+    return rows, vectors, counts
+
+
+def test_ingest_a_few_releases_at_a_time_builds_the_same_snapshot(hash_settings, tmp_path):
+    """Releases are chunked, stored and embedded a batch at a time (QA_INGEST_BATCH), so memory holds one
+    batch's chunks and vectors; the snapshot is the one a single batch gives: chunk ids run on across batches."""
+    ingest(hash_settings, HashEmbedder(64, "hash-64"))
+    batched = hash_settings.model_copy(update={"ingest_batch": 3, "index_dir": tmp_path / "batched"})
+    report = ingest(batched, HashEmbedder(64, "hash-64"))
+    (rows, vectors, counts), (rows3, vectors3, counts3) = _contents(hash_settings), _contents(batched)
+    assert report.chunks == len(rows3) == len(rows) > 14 and rows3 == rows
+    assert np.array_equal(vectors3, vectors) and counts3 == counts and min(counts.values()) > 0
+    check_consistent(batched).close()
+
+
+def test_a_corpus_past_the_pq_size_gets_ivfpq_from_vectors_never_all_in_memory(hash_settings, tmp_path):
+    """From QA_PQ_INDEX_MIN chunks the index is IVF-PQ, built from the scratch file of vectors in slices; the
+    exact vectors beside it are the chunks' own, and the scratch file is not published."""
+    corpus = tmp_path / "many"
+    corpus.mkdir()
+    words = "officers arrested seized patrols burglary county court appeal witness vehicle".split()
+    for r in range(600):
+        body = " ".join(f"Sentence {s} of release {r} says {words[(r + s) % 10]} {words[(r * s) % 10]} "
+                        f"{words[s % 10]} near road {r * 31 + s}." for s in range(20))
+        (corpus / f"r{r:04d}.md").write_text(f"# Release {r}\n\n{body}\n")
+    settings = hash_settings.model_copy(update={"corpus_dir": corpus, "chunk_tokens": 32, "chunk_overlap": 0,
+                                                "exact_index_max": 1_000, "pq_index_min": 10_000,
+                                                "ingest_batch": 250})
+    embedder = HashEmbedder(64, "hash-64")
+    report = ingest(settings, embedder)
+    assert report.chunks >= 10_000
+    snap = check_consistent(settings)
+    try:
+        assert snap.manifest.index_type == snap.index.kind == "ivfpq"
+        assert not [p.name for p in snap.path.iterdir() if p.name.endswith(".tmp")]
+        texts = embedded_texts(settings.index_dir)
+        own = embedder.embed_batch(texts[:2_000])
+        assert np.allclose(np.asarray(snap.index.exact[:2_000], np.float32), own, atol=1e-3)
+        _, ids = snap.index.search(own[:50], 1)
+        assert (ids[:, 0] == np.arange(50)).mean() >= 0.9  # a chunk's own vector finds it
+    finally:
+        snap.close()

@@ -106,8 +106,7 @@ def _fts5(rows, folder: Path):
         store.db.executemany('INSERT INTO chunks (id, release_id, seq, start, "end", title, text) '
                              "VALUES (?, '', 0, 0, 0, ?, ?)", rows)
     t0 = time.perf_counter()
-    with store.db:
-        store.db.execute("INSERT INTO chunks_fts(chunks_fts) VALUES ('rebuild')")
+    store.index_words()
     build_s = time.perf_counter() - t0
     store.close()
     reader = Store(folder / "qa.sqlite")

@@ -125,6 +125,7 @@ def build(index_dir: Path, base: BaseSet, n: int, exact_max: int, sigma: float =
     store = Store.create(folder / "qa.sqlite")
     try:
         store.add(releases, chunks)
+        store.index_words()
     finally:
         store.close()
     index = FaissIndex.build(vectors, exact_max, seed)

@@ -23,12 +23,14 @@ import numpy as np
 
 from qa import keywords
 from qa.chunks import Chunker, chunking_key
-from qa.index import FaissIndex
+from qa.ingest import fill_snapshot
 from qa.releases import Release
 from qa.settings import get_settings
 from qa.snapshot import Manifest, current_dir, new_build_dir, publish
-from qa.store import Store
 from qa.vectors import EmbeddingCache, Embedder, embed_with_cache
+
+# A benchmark corpus's vector index is exact up to this many chunks (SciFact and SQuAD are far below it).
+EXACT_MAX = 100_000
 
 @dataclass
 class BuildStats:
@@ -93,26 +95,21 @@ def build_index(releases: Sequence[Release], index_dir: Path, embedder: Embedder
         manifest = Manifest.read(live / "manifest.json")
         if manifest.corpus_fingerprint == wanted and manifest.keyword_index == keyword_index:
             return BuildStats(index_dir, manifest.releases, manifest.chunks, 0, 0.0, True)
-    chunker = Chunker.for_embedder(embedder, chunk_tokens, chunk_overlap, get_settings().splitters)
-    chunks = [c for per in chunker.chunk_batch(releases) for c in per]
-    vectors, embedded = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
+    settings = get_settings()
+    chunker = Chunker.for_embedder(embedder, chunk_tokens, chunk_overlap, settings.splitters)
     index_dir.mkdir(parents=True, exist_ok=True)
     build = new_build_dir(index_dir)
-    store = Store.create(build / "qa.sqlite")
-    try:
-        store.add(releases, chunks)
-    finally:
-        store.close()
-    index = FaissIndex.build(vectors.reshape(len(chunks), embedder.dim))
-    index.save(build / "vectors.faiss")
-    keywords.build(keyword_index, build, ((i, c.title, c.text) for i, c in enumerate(chunks)))
+    filled = fill_snapshot(build, releases, chunker, embedder, cache, EXACT_MAX, None, keyword_index,
+                           settings.ingest_batch, progress)
+    index = filled.index
     Manifest(model=embedder.name, dim=embedder.dim, index_type=index.kind, nprobe=index.nprobe,
              keyword_index=keyword_index,
-             releases=len(releases), chunks=len(chunks), corpus_fingerprint=wanted,
+             releases=len(releases), chunks=filled.chunks, corpus_fingerprint=wanted,
              built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=chunk_tokens,
              chunk_overlap=chunk_overlap).write(build / "manifest.json")
     publish(index_dir, build)
-    return BuildStats(index_dir, len(releases), len(chunks), embedded, time.perf_counter() - started, False)
+    return BuildStats(index_dir, len(releases), filled.chunks, filled.embedded, time.perf_counter() - started,
+                      False)
 
 
 def encode_speed(embedder: Embedder, texts: Sequence[str]) -> float:
