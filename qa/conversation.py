@@ -63,6 +63,8 @@ SUBSTITUTION = re.compile(r"^\s*(?:and|but|what\s+about|how\s+about|same\s+for|w
 # A name holding one of these is a thing, not a person ("Operation Sceptre", "Lister Hospital", "Durham
 # Constabulary"): the heads of qa.questions and the words a police body's name is made of.
 NAME_WORDS = NAME_HEADS | ORGANISATION_NOUNS | PLACE_NOUNS | {"police", "constabulary", "crime", "policing"}
+# The head nouns of a thing or a body's name: a narrowing name holding one can still be what a turn was about.
+THINGS = NAME_HEADS | ORGANISATION_NOUNS
 # Police roles written as initials: "the PCC", "the DCI".
 ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc", "dcc"})
 PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
@@ -109,10 +111,13 @@ class RuleRewriter:
         return resolve(question, history, title_of)
 
 
-def subject(turn: Turn, title_of: Callable[[str], str | None]) -> str | None:
+def subject(turn: Turn, title_of: Callable[[str], str | None], things: bool = False) -> str | None:
     """What the turn was about: its question's first topic name (not a narrowing one: "in Hertfordshire" says
-    where, not what), else its first release's title."""
-    topic = [c.text for c in analyze(turn.question).constraints if c.kind == "name" and not c.strict]
+    where, not what), else (with ``things``, for "it") its first narrowing name that names a thing or a body
+    ("under Operation Hotspot", "by the Modern Slavery Partnership": a head noun of :data:`THINGS`), else its
+    first release's title."""
+    names = [c for c in analyze(turn.question).constraints if c.kind == "name"]
+    topic = [c.text for c in names if not c.strict] or [c.text for c in names if things and _thing(c.text)]
     if topic:
         the = re.search(rf"\bthe\s+{re.escape(topic[0])}", turn.question, re.IGNORECASE)
         return f"the {topic[0]}" if the else topic[0]
@@ -123,6 +128,12 @@ def subject(turn: Turn, title_of: Callable[[str], str | None]) -> str | None:
     return None
 
 
+def _thing(name: str) -> bool:
+    """Whether a name is a thing or a body ("Operation Hotspot", "Victims Strategy", "Beacon Partnership"), not
+    a place or a person, by its words."""
+    return any(w.lower() in THINGS for w in name.split())
+
+
 def person(turn: Turn, fallback: str | None) -> str | None:
     """Who the turn was about: its short answer to a "who" question, else a name it holds that reads like a
     person's (two or three capitalised words), else a role it asked about ("the commissioner")."""
@@ -130,7 +141,8 @@ def person(turn: Turn, fallback: str | None) -> str | None:
     if a.expected == "person" and turn.answer and re.fullmatch(r"[A-Z][\w'’\-]+(?: [A-Z][\w'’\-.]+){0,5}", turn.answer):
         return turn.answer
     for c in a.constraints:
-        if c.kind == "name" and re.fullmatch(r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,2}", c.text):
+        if c.kind == "name" and re.fullmatch(r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,2}", c.text) and \
+                not any(w.lower() in NAME_WORDS for w in c.text.split()):  # "Operation Sceptre" is no one
             return c.text
     role = next((w for w in re.findall(r"[A-Za-z]+", turn.question) if w.lower() in PERSON_NOUNS
                  and w.lower() not in ("people", "person", "name")), None)
@@ -192,7 +204,8 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     who = person(last, about)
     # "it" cannot stand for a person or a role ("the PCC"), nor "there" for the subject: such a pronoun is left
     # as it is and the last question's words are added for context instead.
-    thing = None if about is None or _personal(about) else about
+    named = subject(last, title_of, things=True)  # "it" after "how many arrests under Operation Hotspot?"
+    thing = None if named is None or _personal(named) else named
     place = next((c.text for c in analyze(last.question).constraints
                   if c.kind == "name" and (about is None or c.text not in about) and not _personal(c.text)), None)
 

@@ -42,6 +42,11 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "How many officers did Herts Police recruit in 2023?"),
     ("How many knives were handed in during Operation Sceptre?", None, "What about Merseyside?",
      "How many knives were handed in during Operation Sceptre in Merseyside?"),
+    # "it" is the thing named after a preposition ("under", "during") before any release title; a place is not
+    ("How many knives were handed in during Operation Sceptre?", None, "Who paid for it?",
+     "Who paid for Operation Sceptre?"),
+    ("How many arrests were made by the Northumbria Violence Reduction Unit?", None, "When was it set up?",
+     "When was the Northumbria Violence Reduction Unit set up?"),
     # a pronoun with no named subject still finds its place or person
     ("How many arrests were made in Watford?", None, "What happened there?", "What happened in Watford?"),
     ("How many arrests were made in Watford?", None, "How long did officers take to get there?",
@@ -77,6 +82,14 @@ def test_a_follow_up_is_made_stand_alone(first, answer, followup, expected):
 def test_the_last_turns_release_title_stands_in_when_its_question_named_nothing():
     got = rewrite("Who paid for it?", turn("where can I hand in a knife?", ids=("durham-knife",)), TITLES.get)
     assert got == "Who paid for Knife amnesty bins installed across County Durham?"
+
+
+def test_he_after_a_narrowing_thing_is_not_the_thing():
+    """Only "it" takes a narrowing thing: "he" after "who is in charge under Operation Sceptre?" keeps the
+    release title it had (no person is named), never "Operation Sceptre"."""
+    got = rewrite("What did he say?", turn("Who is in charge under Operation Sceptre?", ids=("durham-knife",)),
+                  TITLES.get)
+    assert got == "What did Knife amnesty bins installed across County Durham say?"
 
 
 def test_an_elided_follow_up_takes_the_last_questions_words_not_only_its_subject():
