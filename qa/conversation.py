@@ -21,7 +21,9 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
    (Modern slavery campaign launched)?"). It is still about the last turn's releases. When
    the last question has no such noun, the other rules read it.
 3. **Pronouns** — "it", "its", "they", "their", "them", "this", "there" stand for the
-   last question's subject (its first named thing that is not a narrowing place, else the
+   last question's subject (its first named thing that is not a narrowing place; when it
+   named no thing but asked which one, "which plan …?", the thing its answer named, and the
+   follow-up is then a question of its own, not leaning on the last releases; else the
    title of the release its answer cited) — but "it" never stands for a person or a role,
    nor "there" for anything but another place the question named ("in Watford"; "to Watford"
    after a verb of going, "at Watford" after "arrive"): such a pronoun stays,
@@ -128,6 +130,18 @@ def subject(turn: Turn, title_of: Callable[[str], str | None], things: bool = Fa
     return None
 
 
+def answered_thing(turn: Turn) -> str | None:
+    """The thing a turn's short answer named when its question asked which thing or body ("which plan is it set
+    in?" → "Community Safety and Criminal Justice Plan"): what "it" stands for next, when the question itself
+    named no thing. None for any other question or an answer that is not a name."""
+    if not turn.answer or analyze(turn.question).expected != "organisation":
+        return None
+    name = turn.answer.strip().rstrip(".")
+    if not re.fullmatch(r"(?:the )?[A-Z][\w'’\-]*(?: (?:[A-Z][\w'’\-.]*|and|of|for|the|&)){0,7}", name):
+        return None
+    return None if _personal(name) else name
+
+
 def _thing(name: str) -> bool:
     """Whether a name is a thing or a body ("Operation Hotspot", "Victims Strategy", "Beacon Partnership"), not
     a place or a person, by its words."""
@@ -154,8 +168,8 @@ def person(turn: Turn, fallback: str | None) -> str | None:
 @dataclass(frozen=True)
 class Rewrite:
     """A follow-up made stand-alone, and the rule that did it: ``substitution``, ``switch`` (a new topic after
-    "what about"), ``correction``, ``pronoun`` or ``elided``. Only the last three are still about the last turn's
-    releases."""
+    "what about"), ``answer`` ("it" for the thing the last answer named), ``correction``, ``pronoun`` or
+    ``elided``. Only the last three are still about the last turn's releases."""
 
     question: str
     rule: str
@@ -205,6 +219,10 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     # "it" cannot stand for a person or a role ("the PCC"), nor "there" for the subject: such a pronoun is left
     # as it is and the last question's words are added for context instead.
     named = subject(last, title_of, things=True)  # "it" after "how many arrests under Operation Hotspot?"
+    own = subject(last, lambda _: None, things=True)
+    answered = answered_thing(last) if own is None or _personal(own) else None
+    if answered:  # the question named no thing: "it" is the thing its answer named
+        named = answered
     thing = None if named is None or _personal(named) else named
     place = next((c.text for c in analyze(last.question).constraints
                   if c.kind == "name" and (about is None or c.text not in about) and not _personal(c.text)), None)
@@ -245,7 +263,8 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
         return Rewrite(text, "elided")
     if not changed:
         return None if text == question else Rewrite(text, "pronoun")
-    return Rewrite(text, "pronoun")
+    # "it" made the thing the last answer named: a subject of its own, which other releases may say more about
+    return Rewrite(text, "answer" if answered and answered in text else "pronoun")
 
 
 def _substitute(question: str, previous: str) -> str | None:

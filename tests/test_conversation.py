@@ -47,6 +47,16 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "Who paid for Operation Sceptre?"),
     ("How many arrests were made by the Northumbria Violence Reduction Unit?", None, "When was it set up?",
      "When was the Northumbria Violence Reduction Unit set up?"),
+    # after "which <thing>?" whose question named no thing, "it" is the thing the answer named; a question that
+    # named its own thing keeps it
+    ("Which campaign was launched against rural theft in Cumbria?", "Operation Checkpoint", "When did it start?",
+     "When did Operation Checkpoint start?"),
+    ("Which force runs Operation Sceptre?", "Durham Constabulary", "When did it start?",
+     "When did Operation Sceptre start?"),
+    ("Which plan does the PCC say the scheme is part of?", "the Police and Crime Plan", "Who wrote it?",
+     "Who wrote the Police and Crime Plan?"),
+    ("How many arrests were made in Watford?", "157", "What caused it?",  # a count is no thing: "it" stays
+     "What caused it (arrests were made in Watford)?"),
     # a pronoun with no named subject still finds its place or person
     ("How many arrests were made in Watford?", None, "What happened there?", "What happened in Watford?"),
     ("How many arrests were made in Watford?", None, "How long did officers take to get there?",
@@ -112,6 +122,9 @@ def test_only_a_follow_up_that_names_nothing_of_its_own_leans_on_the_last_releas
 
     last = turn("How many arrests did Operation Sceptre make in Watford?")
     assert resolve("Who runs it?", last).leans_on_last
+    # a thing the last answer named is a subject of its own: other releases may say more about it
+    answered = resolve("Who runs it?", turn("Which operation targeted knife crime in Durham?", "Operation Sceptre"))
+    assert answered.question == "Who runs Operation Sceptre?" and not answered.leans_on_last
     assert resolve("Why?", last).leans_on_last
     assert resolve("sorry, I meant the knife seizures", turn("How many arrests followed the knife seizures?")).leans_on_last
     assert not resolve("And in 2019?", last).leans_on_last  # a substitution may be about other releases
@@ -174,4 +187,6 @@ def test_the_follow_up_table_is_answered_from_the_right_release(real_service):
 # Then an elided follow-up takes the last question's words as context, not only its subject: 0.775 and 0.571
 # (tune 0.808 -> 0.885, two more; the test part lost one, f026, refused where it had been answered from the right
 # release). Kept by the tune-data rule; the test floor lowered to the run, with this trade written.
-FLOOR = {"all": 0.77, "test": 0.57}
+# Then (2026-12-06, night) "it" after "which plan …?" is the thing the answer named, a question of its own: 0.800
+# and 0.571 (tune 0.885 -> 0.923, f014).
+FLOOR = {"all": 0.8, "test": 0.57}
