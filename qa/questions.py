@@ -125,10 +125,14 @@ def _words(text: str) -> list[str]:
     return [w.rstrip(".,") or w for w in WORD.findall(text)]
 
 
+# A closing bracket of context, as a follow-up's rewrite adds it: the last question's words, not this one's.
+CONTEXT = re.compile(r"\s*\([^()]*\)\s*\??\s*$")
+
+
 def expected_type(question: str) -> tuple[AnswerType, str | None]:
     """(answer type, focus noun) of a question. A closing bracket of context, as a follow-up's rewrite adds it
     ("what's the police number (Anti-slavery campaign launched)?"), is not read: what is asked is before it."""
-    asked = re.sub(r"\s*\([^()]*\)\s*\??\s*$", "?", question.strip()) or question
+    asked = CONTEXT.sub("?", question.strip()) or question
     q = " ".join(asked.lower().replace("’", "'").split())
     words = _words(q)
     if CONTACT.search(q) and not re.search(r"\bhow many\b|\bnumber of\b|\b(?:total|overall|final|exact|rough|"
@@ -229,23 +233,31 @@ def _noun_of_type(word: str) -> bool:
 
 
 def constraints(question: str) -> tuple[Constraint, ...]:
-    """The named things, numbers, years, times and qualifiers of a question (see the module docstring)."""
+    """The named things, numbers, years, times and qualifiers of a question (see the module docstring). In a
+    closing bracket of context (:data:`CONTEXT`) only names count, and none narrows: they say what the last
+    question was about ("any convictions (victims identified in Hertfordshire since 2009)?" asks for no year)."""
     found: list[Constraint] = []
     seen: set[str] = set()
+    bracket = CONTEXT.search(question)
+    context_at = bracket.start() if bracket else len(question) + 1
 
-    def add(kind: ConstraintKind, text: str, strict: bool) -> None:
+    def add(kind: ConstraintKind, text: str, strict: bool, at: int = 0) -> None:
+        if at >= context_at:
+            if kind != "name":
+                return
+            strict = False
         key = text.lower()
         if key and key not in seen:
             seen.add(key)
             found.append(Constraint(kind, text, strict))
 
     for m in TIME_PHRASE.finditer(question):
-        add("time", m.group(), True)
+        add("time", m.group(), True, m.start())
     for m in YEAR.finditer(question):
-        add("year", m.group(), True)
+        add("year", m.group(), True, m.start())
     for m in NUMBER.finditer(question):
         if not YEAR.fullmatch(m.group()):
-            add("number", m.group(), True)
+            add("number", m.group(), True, m.start())
     tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’\-&.]*", question))
     i = 0
     while i < len(tokens):
@@ -271,14 +283,14 @@ def constraints(question: str) -> tuple[Constraint, ...]:
             prep = bool(before) and before[-1].lower() in PREPOSITIONS
             if question[:a].rstrip().endswith(",") and found and found[-1].kind == "name":
                 prep = prep or found[-1].strict  # a list goes on: "for Beds, Cambs and Herts" narrows all three
-            add("name", re.sub(r"['’]s?$", "", name), prep or possessive)
+            add("name", re.sub(r"['’]s?$", "", name), prep or possessive, a)
             i = j + 1
             continue
         low = word.lower()
         if low in QUALIFIERS and not (low == "last" and re.match(r"\s+(?:year|month|week)", question[tokens[i].end():])):
             if not (low == "first" and i > 0 and tokens[i - 1].group().lower() == "the"
                     and i + 1 < len(tokens) and tokens[i + 1].group().lower() in ("time",)):
-                add("qualifier", low, True)
+                add("qualifier", low, True, tokens[i].start())
         i += 1
     return tuple(found)
 

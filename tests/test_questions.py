@@ -114,6 +114,18 @@ def test_names_are_not_joined_across_commas_or_brackets():
         ("name", "Durham", True), ("name", "Cleveland and Northumbria", True)}
 
 
+def test_a_closing_bracket_of_context_narrows_nothing():
+    """A follow-up's rewrite adds the last question's words in brackets: its year, time, numbers and qualifiers
+    narrowed the last question, not this one, and its names say what it was about without narrowing."""
+    got = constraints("Any convictions (potential modern slavery victims identified in Durham since 2009, the first "
+                      "300 by Operation Sceptre)?")
+    assert got == {("name", "Durham", False), ("name", "Operation Sceptre", False)}
+    # the same words asked outside a bracket narrow as ever
+    assert {("name", "Durham", True), ("year", "2009", True), ("time", "since 2009", True),
+            ("number", "300", True)} <= constraints("Any convictions of victims identified in Durham since 2009, the "
+                                                    "first 300 by Operation Sceptre?")
+
+
 def test_ordinal_qualifiers_are_kept_and_the_first_time_is_not_one():
     assert ("qualifier", "first", True) in constraints("Who was the first female chief constable of Durham?")
     assert not any(k == "qualifier" for k, *_ in constraints("When did the force use drones for the first time?"))
