@@ -57,6 +57,41 @@ def answerer(answers, null=0.0, model=None) -> ReadingAnswerer:
     return ReadingAnswerer(FakeReader(answers, null), ExtractiveAnswerer(HashEmbedder()), model=model)
 
 
+def test_a_dateline_answers_only_when_the_release_went_out():
+    """"Published: 2 February 2024" says when the release was put out: it is no answer to when the men were
+    arrested (the releases don't say), only to when the release was published."""
+    text = ("Published: 2 February 2024\nThree men were jailed after burglaries in Middlesbrough. Daniel Hart was "
+            "sentenced to six years at Teesside Crown Court.")
+    read = {"2 February 2024": 6.0}
+    a = answerer(read).answer("When were the three men arrested?", [passage(text, title="Three men jailed")])
+    assert a.abstained
+    published = answerer(read).answer("When was the release about the burglaries published?",
+                                      [passage(text, title="Three men jailed")])
+    assert not published.abstained and published.short_answer.text == "2 February 2024"
+    # the same date in a sentence of its own words is an answer
+    said = "The men were arrested on 2 February 2024. Daniel Hart was sentenced to six years."
+    assert not answerer(read).answer("When were the three men arrested?", [passage(said, title="Three men jailed")]
+                                     ).abstained
+
+
+def test_a_dateline_is_not_what_a_release_is_about():
+    """The release's lead (where a topic may be named away from the answer) skips a dateline."""
+    text = ("Posted on Friday 14 March 2025, 10:31\nOfficers visited 40 homes. Operation Tropic targets rogue "
+            "traders. The team met residents at a fair. The weather was fine. It was launched in May.")
+    assert not answerer({"May": 6.0}).answer("In which month was Operation Tropic launched?",
+                                             [passage(text, title="News")]).abstained
+
+
+@pytest.mark.parametrize("sentence, only", [
+    ("Published: 14 March 2024", True), ("Posted on Friday 2 February 2024, 10:31", True), ("14/03/2024", True),
+    ("Last updated: 3 May 2023 | 09:15", True),
+    ("He was arrested on 2 February 2024.", False), ("The bins stay until Sunday 31 March 2024.", False),
+    ("Published in the Echo", False),
+])
+def test_dateline(sentence, only):
+    assert checks.dateline(sentence) is only
+
+
 def test_a_count_is_answered_with_its_span_first_and_offsets_in_the_release():
     a = answerer({"157": 6.0, "12,000": 4.0}).answer("How many arrests has Operation Hotspot made?", [passage(HOTSPOT)])
     assert not a.abstained and a.reason is None

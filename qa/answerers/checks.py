@@ -17,6 +17,9 @@
   phrase, or by a year or the month it names; a qualifier ("first") by its own word.
   "alone", "only", "each", "every" and "per" only sharpen the constraint beside them and
   need no word of their own.
+* :func:`dateline` — a sentence that is only a date with its label ("Published: 14 March 2024",
+  "Posted on Friday 2 February 2024, 10:31"): when the release went out, not when anything in it
+  happened, so it answers nothing but a question about publishing, and is not what a release is about.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 
 from qa.answerers import spans
+from qa.dates import FULL_DATE, WEEKDAY_DATE
 from qa.questions import AnswerType, Constraint
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -252,3 +256,25 @@ def compact(expected: AnswerType, span: str) -> bool:
     if expected == "place":
         return len(words) <= 6 and words[-1].strip(",.;:’'") not in ORGANISATION_ENDINGS
     return True
+
+
+DATELINE_LABEL = re.compile(r"\b(?:first\s+)?(?:published|posted|updated|last\s+updated|issued|released|date[d]?|on|at|"
+                            r"news|press\s+release|mon|tue|wed|thu|fri|sat|sun|monday|tuesday|wednesday|thursday|"
+                            r"friday|saturday|sunday|am|pm|gmt|bst)\b", re.I)
+PUBLISHING = re.compile(r"\b(?:publish\w*|post(?:ed|ing)?|issu\w*|releas\w* (?:date|out)|put out|went out|"
+                        r"(?:this|the) (?:release|statement|news|article|story|appeal))\b", re.I)
+
+
+def dateline(sentence: str) -> bool:
+    """Whether ``sentence`` is only a date with its label: a full date, and nothing else of words but a label
+    (published, posted, updated, a weekday), times of day and punctuation."""
+    if not FULL_DATE.search(sentence):
+        return False
+    rest = WEEKDAY_DATE.sub(" ", FULL_DATE.sub(" ", sentence))
+    rest = DATELINE_LABEL.sub(" ", TIME_OF_DAY.sub(" ", rest))
+    return not re.search(r"[A-Za-z]{2}", rest)
+
+
+def asks_publishing(question: str) -> bool:
+    """Whether a question asks when (or whether) a release was put out, which its dateline answers."""
+    return bool(PUBLISHING.search(question))

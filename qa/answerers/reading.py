@@ -180,6 +180,7 @@ class ReadingAnswerer:
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
         focus = [Constraint("noun", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
             analysis.focus and analysis.focus.endswith("s") and len(analysis.focus) > 3 else []
+        dated_only = not checks.asks_publishing(analysis.question)  # datelines answer only a question about them
         tops = [r.spans[0] for r in readings if r.spans]
         best_margin = max((s.margin for s in tops), default=-20.0)
         top = max(tops, key=lambda s: s.score, default=None)
@@ -192,6 +193,8 @@ class ReadingAnswerer:
                     continue  # a span across a line break joins two lines (a heading and a sentence), not a fact
                 k = next((i for i, (a, b) in enumerate(bounds) if a <= sp.start < b), 0)
                 sentence = bounds[k]
+                if dated_only and checks.dateline(p.text[sentence[0]:sentence[1]]):
+                    continue  # "Published: 2 February 2024" is when the release went out, not when they were arrested
                 near = (bounds[max(0, k - 1)][0], bounds[min(len(bounds) - 1, k + 1)][1])
                 window = p.title + "\n" + p.text[near[0]:near[1]]
                 own = p.text[sentence[0]:sentence[1]]
@@ -321,9 +324,11 @@ class ReadingAnswerer:
 
 
 def _lead(body: str, n: int = 2) -> str:
-    """A release's title (its first line) and the first ``n`` sentences after it: what the release is about."""
+    """A release's title (its first line) and the first ``n`` sentences after it that are not a dateline
+    ("Published: 14 March 2024"): what the release is about."""
     title, _, rest = body.partition("\n")
-    return title + "\n" + " ".join(rest[s.start:s.end] for s in sentences(rest)[:n])
+    said = (rest[s.start:s.end] for s in sentences(rest))
+    return title + "\n" + " ".join([t for t in said if not checks.dateline(t)][:n])
 
 
 def _short(analysis: Analysis, c: Candidate) -> str:
