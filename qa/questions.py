@@ -69,7 +69,8 @@ unlike like given as once until whereas""".split())
 DURATION_UNITS = frozenset("years months weeks days hours minutes seconds".split())
 MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spending spent paid pay budget grant grants
 price fine fines value raise raised bill charge cash invested investment amount reward compensation
-salary salaries precept""".split())
+salary salaries precept committed commit commits allocated allocate allocation awarded donated donation donations
+pledged earmarked invest invests funded costing costed pays paying spends fee fees payment payments payout""".split())
 CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b(?:what|which) number\b|"
                      r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?(?:[a-z0-9\-']+\s+){0,3}numbers?\s*\?*$|"
                      r"\bnumber (?:can|should|do|must) (?:i|you|we|people|residents|victims)\b|\bnumber to (?:ring|call|text)\b|"

@@ -74,6 +74,19 @@ def test_a_dateline_answers_only_when_the_release_went_out():
                                      ).abstained
 
 
+def test_a_release_without_one_word_of_the_question_cannot_answer_it():
+    """"How much did the bins cost to install?": a burglary release's £60,000 (no bin, cost or installing in it)
+    is no answer, however well the reader scores it; a release that speaks of the bins may answer."""
+    bins = passage("Durham Constabulary has installed twelve knife amnesty bins across the county.", rid="knives",
+                   title="Knife amnesty")
+    burglary = passage("Officers recovered property worth around £60,000 after the burglaries.", rid="burglary",
+                       title="Three men jailed")
+    a = answerer({"£60,000": 8.0}).answer("How much did the bins cost to install?", [bins, burglary])
+    assert a.abstained and a.reason == "constraint_missing" and "bins" in a.note
+    priced = passage("The twelve bins cost £60,000 to install.", rid="knives", title="Knife amnesty")
+    assert not answerer({"£60,000": 8.0}).answer("How much did the bins cost to install?", [priced, burglary]).abstained
+
+
 def test_a_dateline_is_not_what_a_release_is_about():
     """The release's lead (where a topic may be named away from the answer) skips a dateline."""
     text = ("Posted on Friday 14 March 2025, 10:31\nOfficers visited 40 homes. Operation Tropic targets rogue "
@@ -100,6 +113,12 @@ def test_a_count_is_answered_with_its_span_first_and_offsets_in_the_release():
     assert body[a.short_answer.start:a.short_answer.end] == "157 arrests"
     c = a.citations[0]
     assert body[c.start:c.end].startswith("More than 12,000 hours") and body[c.start:c.end].endswith("Hertfordshire.")
+
+
+def test_a_counts_short_answer_takes_the_whole_asked_for_noun():
+    text = "Durham Constabulary has installed twelve knife amnesty bins at police stations across the county."
+    a = answerer({"twelve": 6.0}).answer("How many knife amnesty bins were installed?", [passage(text, rid="knives")])
+    assert a.short_answer.text == "twelve knife amnesty bins"
 
 
 def test_a_candidate_of_the_wrong_type_is_passed_over_for_one_of_the_right_type():

@@ -177,6 +177,12 @@ class ReadingAnswerer:
         # The release-level checks depend on the release only: once per release, not once per span.
         not_in_lead = {rid: checks.missing(near, _lead(body)) for rid, body in bodies.items()}
         topic_missing = {rid: checks.missing(analysis.topic, body) for rid, body in bodies.items()}
+        # A release that holds not one content word of the question ("bins", "cost", "install") is about something
+        # else: a figure in it cannot answer ("£60,000" of recovered property for what the bins cost).
+        asked = list(dict.fromkeys(w.lower() for w in content_words(analysis.question)))
+        for rid, body in bodies.items():
+            if asked and not qstems & {spans.stem(w) for w in content_words(body)}:
+                topic_missing[rid] = topic_missing[rid] + [Constraint("noun", w, False) for w in asked[:3]]
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
         focus = [Constraint("noun", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
             analysis.focus and analysis.focus.endswith("s") and len(analysis.focus) > 3 else []
@@ -337,12 +343,16 @@ def _short(analysis: Analysis, c: Candidate) -> str:
 
 
 def _extend_unit(text: str, end: int, focus: str | None) -> int:
-    """Extend a count's span over the asked-for noun right after it: "157" → "157 arrests"."""
+    """Extend a count's span over the asked-for noun right after it, each of its words that follows in turn:
+    "157" → "157 arrests", "twelve" → "twelve knife amnesty bins" (never stopping half way, at "twelve knife")."""
     if not focus:
         return end
-    m = re.match(r"\s+([A-Za-z][\w\-]*)", text[end:])
-    if m and spans.stem(m.group(1)) in {spans.stem(w) for w in focus.split()}:
-        return end + m.end()
+    wanted = {spans.stem(w) for w in focus.split()}
+    for _ in focus.split():
+        m = re.match(r"\s+([A-Za-z][\w\-]*)", text[end:])
+        if not (m and spans.stem(m.group(1)) in wanted):
+            break
+        end += m.end()
     return end
 
 
