@@ -87,6 +87,18 @@ def test_a_release_without_one_word_of_the_question_cannot_answer_it():
     assert not answerer({"£60,000": 8.0}).answer("How much did the bins cost to install?", [priced, burglary]).abstained
 
 
+def test_a_one_word_name_said_as_a_place_is_no_person():
+    text = ("Twelve bins were installed across County Durham and Darlington under Operation Sceptre. "
+            "Chief Inspector Helen Ward leads the operation.")
+    a = answerer({"Darlington": 6.0, "Chief Inspector Helen Ward": 5.0}).answer(
+        "Who leads Operation Sceptre?", [passage(text, title="Knife amnesty", rid="knives")])
+    assert a.short_answer.text == "Chief Inspector Helen Ward"
+    assert checks.said_as_place("Darlington", "Bins were installed across County Durham and ")
+    assert checks.said_as_place("Watford", "Officers patrolled in ")
+    assert not checks.said_as_place("Luther", "The letter was sent to ")  # "to" is said of people too
+    assert not checks.said_as_place("Helen Ward", "Officers in ")  # two words: a name's shape, left to the reader
+
+
 def test_a_dateline_is_not_what_a_release_is_about():
     """The release's lead (where a topic may be named away from the answer) skips a dateline."""
     text = ("Posted on Friday 14 March 2025, 10:31\nOfficers visited 40 homes. Operation Tropic targets rogue "

@@ -17,6 +17,9 @@
   phrase, or by a year or the month it names; a qualifier ("first") by its own word.
   "alone", "only", "each", "every" and "per" only sharpen the constraint beside them and
   need no word of their own.
+* :func:`said_as_place` — a one-word name said right after "in", "at", "across" … (and the
+  capitalised words of a list: "across County Durham and Darlington") is a place, so it is no
+  answer to "who".
 * :func:`dateline` — a sentence that is only a date with its label ("Published: 14 March 2024",
   "Posted on Friday 2 February 2024, 10:31"): when the release went out, not when anything in it
   happened, so it answers nothing but a question about publishing, and is not what a release is about.
@@ -278,3 +281,13 @@ def dateline(sentence: str) -> bool:
 def asks_publishing(question: str) -> bool:
     """Whether a question asks when (or whether) a release was put out, which its dateline answers."""
     return bool(PUBLISHING.search(question))
+
+
+AT_PLACE = re.compile(r"\b(?:in|at|across|near|throughout|around|within)\s+(?:the\s+)?(?:[A-Z][\w'’\-]*,?\s+){0,3}"
+                      r"(?:and\s+)?$")
+
+
+def said_as_place(span: str, before: str) -> bool:
+    """Whether a one-word name is said as a place: right after "in", "at", "across" … and the capitalised words of
+    a list ("across County Durham and Darlington"). Such a span is no person."""
+    return bool(re.fullmatch(r"[A-Z][\w'’\-]*", span.strip())) and bool(AT_PLACE.search(before))

@@ -216,6 +216,8 @@ class ReadingAnswerer:
                 words_own = {spans.stem(w) for w in content_words(own)}
                 shaped = checks.type_ok(analysis.expected, sp.text) and not checks.restates(sp.text, analysis.question,
                                                                                              analysis.constraints)
+                if analysis.expected == "person" and checks.said_as_place(sp.text, p.text[sentence[0]:sp.start]):
+                    shaped = False  # "across County Durham and Darlington": a place, whoever is asked for
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
                                  strict_missing, topic_missing[p.release_id], by_date=by_date, near=near)
                 cand.features = {
