@@ -218,11 +218,11 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     who = person(last, about)
     # "it" cannot stand for a person or a role ("the PCC"), nor "there" for the subject: such a pronoun is left
     # as it is and the last question's words are added for context instead.
-    named = subject(last, title_of, things=True)  # "it" after "how many arrests under Operation Hotspot?"
+    # A thing the last question named, narrowing or not ("how many arrests under Operation Hotspot?"); when it
+    # named none, the thing its answer named; else its subject (a release title when it named nothing at all).
     own = subject(last, lambda _: None, things=True)
     answered = answered_thing(last) if own is None or _personal(own) else None
-    if answered:  # the question named no thing: "it" is the thing its answer named
-        named = answered
+    named = answered or (own if own is not None else about)
     thing = None if named is None or _personal(named) else named
     place = next((c.text for c in analyze(last.question).constraints
                   if c.kind == "name" and (about is None or c.text not in about) and not _personal(c.text)), None)

@@ -242,7 +242,7 @@ def constraints(question: str) -> tuple[Constraint, ...]:
     bracket = CONTEXT.search(question)
     context_at = bracket.start() if bracket else len(question) + 1
 
-    def add(kind: ConstraintKind, text: str, strict: bool, at: int = 0) -> None:
+    def add(kind: ConstraintKind, text: str, strict: bool, at: int) -> None:
         if at >= context_at:
             if kind != "name":
                 return

@@ -32,6 +32,7 @@ from qa.vectors import EmbeddingCache, Embedder, embed_with_cache
 # A benchmark corpus's vector index is exact up to this many chunks (SciFact and SQuAD are far below it).
 EXACT_MAX = 100_000
 
+
 @dataclass
 class BuildStats:
     index_dir: Path
