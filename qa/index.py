@@ -45,6 +45,8 @@ class VectorIndex(Protocol):
 
 
 EXACT_SUFFIX = ".exact.npy"
+EXACT_MAX = 100_000  # up to this many vectors an index is exact (flat); the QA_EXACT_INDEX_MAX default
+PQ_STEP = 100_000  # vectors an IVF-PQ index adds (and an ingest reads from its scratch file) at a time
 OPQ_ITERATIONS = 10
 
 
@@ -65,6 +67,11 @@ def pq_params(n: int, dim: int) -> PqParams:
     nlist = min(65_536, max(256, 2 ** round(math.log2(max(1.0, math.sqrt(n))))))
     m = max(d for d in range(1, max(1, dim // 8) + 1) if dim % d == 0)  # 8 dimensions per one-byte code
     return PqParams(nlist=nlist, m=m, nprobe=min(nlist, max(32, nlist // 16)), train=min(n, 40 * nlist))
+
+
+def _training_rows(n: int, dim: int, seed: int) -> np.ndarray:
+    """The rows an IVF-PQ index over ``n`` vectors trains on: a seeded sample, in file order."""
+    return np.sort(np.random.default_rng(seed).choice(n, size=pq_params(n, dim).train, replace=False))
 
 
 def rerank_depth(k: int) -> int:
@@ -99,16 +106,14 @@ class FaissIndex:
         _faiss().extract_index_ivf(self.index).nprobe = self.nprobe = nprobe
 
     @classmethod
-    def build(cls, vectors: np.ndarray, exact_max: int = 100_000, seed: int = 0,
+    def build(cls, vectors: np.ndarray, exact_max: int = EXACT_MAX, seed: int = 0,
               pq_min: int | None = None) -> FaissIndex:
         faiss = _faiss()
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         n, dim = vectors.shape
         if pq_min is not None and n >= pq_min and n > exact_max:
-            rng = np.random.default_rng(seed)
-            sample = vectors[np.sort(rng.choice(n, size=pq_params(n, dim).train, replace=False))]
-            step = 100_000
-            return cls.build_pq(sample, (vectors[i:i + step] for i in range(0, n, step)), n, seed=seed)
+            sample = vectors[_training_rows(n, dim, seed)]
+            return cls.build_pq(sample, (vectors[i:i + PQ_STEP] for i in range(0, n, PQ_STEP)), n, seed=seed)
         if n <= exact_max:
             index = faiss.IndexFlatIP(dim)
             index.add(vectors)
@@ -124,9 +129,9 @@ class FaissIndex:
         return cls(index, nprobe)
 
     @classmethod
-    def build_from_file(cls, path: Path, n: int, dim: int, exact_max: int = 100_000, seed: int = 0,
+    def build_from_file(cls, path: Path, n: int, dim: int, exact_max: int = EXACT_MAX, seed: int = 0,
                         pq_min: int | None = None, exact_path: Path | None = None,
-                        step: int = 100_000) -> FaissIndex:
+                        step: int = PQ_STEP) -> FaissIndex:
         """:meth:`build` from ``n`` float32 vectors written one after another (raw, row by row) to ``path``,
         as an ingest writes them. An IVF-PQ index (``n`` from ``pq_min``) reads them ``step`` rows at a time
         and writes its exact vectors to ``exact_path`` as it goes, so neither copy is ever all in memory; a
@@ -135,10 +140,8 @@ class FaissIndex:
             raise ValueError(f"{path} holds {path.stat().st_size:,} bytes, not {n:,} vectors of {dim} floats")
         if not (pq_min is not None and n >= pq_min and n > exact_max):
             return cls.build(np.fromfile(path, np.float32).reshape(n, dim), exact_max, seed)
-        rng = np.random.default_rng(seed)
-        rows = np.sort(rng.choice(n, size=pq_params(n, dim).train, replace=False))
         mapped = np.memmap(path, np.float32, "r", shape=(n, dim))
-        sample = np.array(mapped[rows])
+        sample = np.array(mapped[_training_rows(n, dim, seed)])
         del mapped  # unmapped: the pages the sample touched stop counting as this process's memory
 
         def batches() -> Iterable[np.ndarray]:

@@ -23,14 +23,12 @@ import numpy as np
 
 from qa import keywords
 from qa.chunks import Chunker, chunking_key
+from qa.index import EXACT_MAX
 from qa.ingest import fill_snapshot
 from qa.releases import Release
 from qa.settings import get_settings
 from qa.snapshot import Manifest, current_dir, new_build_dir, publish
 from qa.vectors import EmbeddingCache, Embedder, embed_with_cache
-
-# A benchmark corpus's vector index is exact up to this many chunks (SciFact and SQuAD are far below it).
-EXACT_MAX = 100_000
 
 
 @dataclass
