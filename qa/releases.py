@@ -156,6 +156,8 @@ def read_file(path: Path) -> list[_Draft]:
         drafts = _read_html(text)
     elif _FENCED_YAML.match(text) or text.startswith("---\n"):
         drafts = [_read_front_matter(text)]
+    elif path.suffix.lower() in {".md", ".markdown"} and _H1.search(text):
+        drafts = _read_markdown(text)
     else:
         header, sections = pages.split_page(text)
         header_area = pages.guess_area(header)
@@ -193,6 +195,26 @@ def _read_front_matter(text: str) -> _Draft:
         area=_str(meta.get("area")) or pages.guess_area(body),
         date_source=how if (how := _str(meta.get("date_source"))) in DATE_SOURCES else None,
     )
+
+
+_H1 = re.compile(r"^# \S", re.MULTILINE)
+
+
+def _read_markdown(text: str) -> list[_Draft]:
+    """A Markdown file without front matter: each level-1 heading starts a release and is its title (a
+    release's own "# Title", or a news page's list of them); text before the first heading is the page's
+    header, which only helps to guess the area. Without this the heading's "#" stayed in the title."""
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if _H1.match(line)]
+    header = "\n".join(lines[: starts[0]])
+    header_area = pages.guess_area(header)
+    drafts = []
+    for n, at in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(lines)
+        title = markdown_to_text(lines[at][2:]).strip() or None
+        body = pages.clean_text(markdown_to_text("\n".join(lines[at + 1:end])))
+        drafts.append(_Draft(title=title, body=body, area=header_area or pages.guess_area(body)))
+    return drafts
 
 
 def markdown_to_text(markdown: str) -> str:

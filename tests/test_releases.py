@@ -116,6 +116,25 @@ def test_dash_front_matter(tmp_path: Path):
     assert "**" not in draft.body and "---" not in draft.body
 
 
+def test_markdown_without_front_matter_takes_its_heading_as_the_title(tmp_path: Path):
+    """A release written as Markdown with no front matter: its "# Heading" is the title, without the "#", and
+    each level-1 heading of a page starts a release."""
+    path = tmp_path / "fund.md"
+    path.write_text("# Community Fund open for applications\n\nPublished: 2 December 2025\n\nThames Valley "
+                    "Police and Crime Commissioner Matthew Barber has opened his **Community Fund**.\n\n"
+                    "- grants of up to £5,000\n- 42 projects last year\n")
+    (draft,) = read_file(path)
+    assert draft.title == "Community Fund open for applications"
+    assert "#" not in draft.body and "**" not in draft.body and draft.area == "Thames Valley"
+    assert draft.body.startswith("Published: 2 December 2025\n\nThames Valley Police")
+    assert "grants of up to £5,000\n\n42 projects last year" in draft.body
+    page = tmp_path / "page.md"
+    page.write_text("Merseyside Police news\n\n# First release\n\nOfficers made 23 arrests in a week of action "
+                    "against county lines.\n\n# Second release\n\nA man has been jailed for dangerous driving.\n")
+    assert [(d.title, d.area) for d in read_file(page)] == [("First release", "Merseyside"),
+                                                            ("Second release", "Merseyside")]
+
+
 def test_front_matter_with_written_date_and_no_title(tmp_path: Path):
     (tmp_path / "c").mkdir()
     path = tmp_path / "c" / "no-title.md"
