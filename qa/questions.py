@@ -48,6 +48,7 @@ PERSON_NOUNS = frozenset("""person people officer officers commissioner commissi
 superintendent constable constables chief director head leader lead minister secretary mp councillor chair
 chairman chairwoman man woman boy girl spokesperson spokesman spokeswoman judge victim suspect sergeant pcc
 deputy manager founder member members volunteer volunteers visitor visitors name""".split())
+PEOPLE_PLURALS = frozenset("men women children boys girls suspects victims defendants offenders".split())
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
 councils group groups partnership partnerships service services inspectorate authority authorities trust
@@ -70,7 +71,8 @@ DURATION_UNITS = frozenset("years months weeks days hours minutes seconds".split
 MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spending spent paid pay budget grant grants
 price fine fines value raise raised bill charge cash invested investment amount reward compensation
 salary salaries precept committed commit commits allocated allocate allocation awarded donated donation donations
-pledged earmarked invest invests funded costing costed pays paying spends fee fees payment payments payout""".split())
+pledged earmarked invest invests funded costing costed pays paying spends fee fees payment payments payout
+fined""".split())
 CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b(?:what|which) number\b|"
                      r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?(?:[a-z0-9\-']+\s+){0,3}numbers?\s*\?*$|"
                      r"\bnumber (?:can|should|do|must) (?:i|you|we|people|residents|victims)\b|\bnumber to (?:ring|call|text)\b|"
@@ -86,6 +88,7 @@ TIME_PHRASE = re.compile(r"\b(?:last|this|next|previous|past)\s+(?:year|month|we
                          r"december)\b", re.I)
 YEAR = re.compile(r"\b(?:19|20)\d{2}(?:/\d{2,4})?\b")
 NUMBER = re.compile(r"(?:£|\$|€)?\d[\d,]*(?:\.\d+)?(?:m|bn|k)?%?")
+ROAD = re.compile(r"\b[ABM]\d{1,4}\b")  # a British road's name ("M4", "A14", "B1234"): a name, not a number
 
 
 @dataclass(frozen=True)
@@ -175,11 +178,19 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return "duration", None
     if re.search(r"\bhow old\b|\bwhat age\b", q):
         return "count", "age"
+    if re.search(r"^what (?:will|would|does|do|did|is|are) .*\b(?:pay|cost)\b(?! for\s*\??$)", q):
+        return "money", None  # "what will a Band D household pay for policing?"; not "what did it pay for?"
+    if re.search(r"\bhow fast\b.*\b(?:go|going|went|drive|driving|drove|travel\w*|ride|riding|rode)\b|"
+                 r"\bwhat speeds?\b", q):  # a speed; "how fast did they get there?" asks how long it took
+        return "count", "speed"
+    m = re.search(r"\bnames? of (?:the |his |her |their |both |all )?(?:\w+ )?(\w+)\b", q)
+    if m and m.group(1) in PERSON_NOUNS | PEOPLE_PLURALS:  # "the names of the two men": people, named
+        return "person", m.group(1)
     if re.search(r"\bwhen\b|\bsince when\b|\bwhat time\b|\b(what|which) (date|day|year|month|period|time|week)\b|"
                  r"\bover what period\b|\bby what date\b|\bon what date\b|\bin what year\b", q):
         return "date", None
-    if re.search(r"\bwhere\b", q):
-        return "place", None
+    if re.search(r"\bwhere\b", q) and not re.search(r"\bwhere\b.*\b(?:money|funding|funds?|cash|budget|grants?|income)\b.*\bcom(?:e|es|ing) from\b", q):
+        return "place", None  # "where does the money come from?" asks for a source, said any way
     if re.search(r"\b(who|whom|whose)\b", q):
         return "person", None
     head = _head_noun(q)
@@ -256,10 +267,12 @@ def constraints(question: str) -> tuple[Constraint, ...]:
         add("time", m.group(), True, m.start())
     for m in YEAR.finditer(question):
         add("year", m.group(), True, m.start())
+    roads = [m.span() for m in ROAD.finditer(question)]  # and a year's: the 26 of "2025/26" is no number
+    roads += [m.span() for m in YEAR.finditer(question)]
     for m in NUMBER.finditer(question):
-        if not YEAR.fullmatch(m.group()):
+        if not YEAR.fullmatch(m.group()) and not any(a < m.start() < b for a, b in roads):
             add("number", m.group(), True, m.start())
-    tokens = list(re.finditer(r"[A-Za-z][A-Za-z'’\-&.]*", question))
+    tokens = list(re.finditer(r"[ABM]\d{1,4}\b|[A-Za-z][A-Za-z'’\-&.]*", question))
     i = 0
     while i < len(tokens):
         word = tokens[i].group()

@@ -45,6 +45,13 @@ TYPES = [
     ("Which towns will the knife arch visit this summer?", "list"),
     ("Why was the dispersal order issued?", "description"),
     ("How did officers trace the stolen car?", "description"),
+    ("How much was the driver fined?", "money"),
+    ("What will a Band D household pay for policing in 2025/26?", "money"),
+    ("How fast was the stolen car going on the A1?", "count"),  # a speed
+    ("How fast did they get there?", "description"),  # how long it took, said any way
+    ("What are the names of the two men charged?", "person"),  # people, named: "aged 31 and 42" is no answer
+    ("Where does the money for the Community Fund come from?", "description"),  # a source, not a place
+    ("Where did the stolen car come from?", "place"),
 ]
 
 
@@ -87,6 +94,14 @@ def test_years_times_and_numbers_are_strict():
     assert ("year", "2019", True) in c and ("name", "Sunderland", True) in c
     assert ("time", "last year", True) in constraints("How many hate crimes were reported in Gateshead last year?")
     assert ("number", "£50,000", True) in constraints("Who won the £50,000 community grant?")
+
+
+def test_a_road_is_one_name_and_a_years_second_half_is_no_number():
+    """"M4" is a road, not the name "M" and the number 4 (which no release says apart); "2025/26" is a year."""
+    c = constraints("How many crashes were there on the M4 at junction 10?")
+    assert ("name", "M4", False) in c and ("number", "10", True) in c
+    assert not {x for x in c if x[1] in ("M", "4")}
+    assert not {x for x in constraints("What is the budget for 2025/26?") if x[0] == "number"}
 
 
 def test_a_possessive_or_of_phrase_narrows_the_asked_for_person():

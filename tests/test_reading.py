@@ -112,6 +112,9 @@ def test_a_dateline_is_not_what_a_release_is_about():
     ("Last updated: 3 May 2023 | 09:15", True),
     ("He was arrested on 2 February 2024.", False), ("The bins stay until Sunday 31 March 2024.", False),
     ("Published in the Echo", False),
+    # a byline of a few capitalised words is part of it; a sentence that happens to end in a name is not
+    ("Posted on 3 November 2025 by West Yorkshire Police", True), ("Merseyside Police - 24 October 2025", True),
+    ("He was jailed on 3 March 2024 by Judge Smith", False),
 ])
 def test_dateline(sentence, only):
     assert checks.dateline(sentence) is only
@@ -168,6 +171,41 @@ def test_a_count_of_something_the_answer_sentence_does_not_count_is_a_constraint
     assert a.answer.startswith("The releases don't say how many officers took part in Operation Hotspot.")
     counted = answerer({"157": 6.0}).answer("How many arrests were made in Operation Hotspot?", [passage(text)])
     assert not counted.abstained
+
+
+def test_a_count_of_another_noun_right_after_it_is_no_count_of_the_asked_for_one():
+    """"23 arrests" does not say how many county lines there are, though its sentence says "county lines"; "15
+    agencies" counts organisations, another word for the same kind of thing."""
+    text = "Officers made 23 arrests during a week of action targeting county lines drug dealing across Merseyside."
+    a = answerer({"23": 6.0}).answer("How many county lines operate in Merseyside?", [passage(text)])
+    assert a.abstained and a.reason == "constraint_missing" and "lines" in a.note
+    assert not answerer({"23": 6.0}).answer("How many arrests were made in Merseyside?", [passage(text)]).abstained
+    partnership = "The partnership of local organisations is made up of 15 agencies from across the county."
+    assert not answerer({"15": 6.0}).answer("How many organisations make up the partnership?",
+                                            [passage(partnership)]).abstained
+
+
+def test_a_counted_acronym_may_be_spelled_out_in_the_counts_sentence():
+    text = "The budget will allow the force to recruit 20 additional police community support officers."
+    a = answerer({"20": 6.0}).answer("How many extra PCSOs will the budget pay for?", [passage(text)])
+    assert not a.abstained and a.short_answer.text == "20"
+
+
+def test_by_how_much_a_sum_changed_is_answered_by_a_share_too():
+    text = "The precept, the policing part of the council tax, will rise by 6.5 per cent, or £24.26 a year."
+    a = answerer({"6.5 per cent": 6.0}).answer("How much is the commissioner raising the precept by?",
+                                               [passage(text)])
+    assert not a.abstained and a.short_answer.text == "6.5 per cent"
+    assert answerer({"6.5 per cent": 6.0}).answer("How much is the precept?", [passage(text)]).abstained
+
+
+def test_a_question_for_a_name_is_not_answered_by_a_description():
+    """"What is the name of the chair?" is not answered by "a legally qualified chair"."""
+    text = "The panel, chaired by a legally qualified chair, found that he had breached the standards."
+    asked = "What is the name of the chair of the panel?"
+    assert answerer({"a legally qualified chair": 6.0}).answer(asked, [passage(text)]).abstained
+    named = "The panel, chaired by Jane Moss, found that he had breached the standards."
+    assert not answerer({"Jane Moss": 6.0}).answer(asked, [passage(named)]).abstained
 
 
 def test_a_count_beside_a_sentence_that_names_the_counted_noun_counts_something_else():
@@ -229,6 +267,12 @@ def test_a_body_the_release_names_in_full_may_be_its_head_alone_near_the_answer(
     ("Hertfordshire Police", "the Police said", "Hertfordshire Police", False),
     ("Julia Mulligan", "the Commissioner", "Julia Mulligan", False),
     ("Constabulary", "the Constabulary", "Constabulary", False),  # one word: nothing shorter to say
+    # a force's own release calls it "the force"; a person is shortened to the surname
+    ("Merseyside Police", "the force's county lines team", "Merseyside Police - 24 October 2025", True),
+    ("Merseyside Police", "the force's county lines team", "Cheshire Police said", False),
+    ("Daniel Ashworth", "Mr Ashworth resigned in June", "Former PC Daniel Ashworth faced a hearing", True),
+    ("Daniel Ashworth", "Mr Ashworth resigned in June", "Mr Ashworth faced a hearing", False),
+    ("Operation Hotspot", "Hotspot made arrests", "Operation Hotspot", False),  # a named thing, not a person
 ])
 def test_said_short(name, near, release, said):
     assert checks.said_short(name, near, release) is said
@@ -336,6 +380,13 @@ def test_type_ok(kind, span, ok):
     (Constraint("noun", "arrests", True), "twelve people were arrested", True),
     (Constraint("noun", "victims", True), "the victim said", True),
     (Constraint("noun", "activities", True), "one activity", True),
+    # a thing named with its police area before it, which the release says apart; only an area
+    (Constraint("name", "Thames Valley Community Fund", False),
+     "Thames Valley Police and Crime Commissioner Matthew Barber has opened his Community Fund", True),
+    (Constraint("name", "Michigan Network Inc", False), "Michigan universities formed Merit Network Inc", False),
+    # an acronym spelled out in lower-case words
+    (Constraint("name", "PCSOs", False), "to recruit 20 additional police community support officers", True),
+    (Constraint("name", "PCSOs", False), "to recruit 20 additional police officers", False),
 ])
 def test_constraint_support(constraint, text, ok):
     assert checks.supported(constraint, text) is ok

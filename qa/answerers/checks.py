@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import re
 
+from qa import pages
 from qa.answerers import spans
 from qa.dates import FULL_DATE, WEEKDAY_DATE
-from qa.questions import AnswerType, Constraint
+from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_NOUNS, AnswerType,
+                          Constraint)
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -135,12 +137,27 @@ def spells(acronym: str, text: str) -> bool:
     for wanted in {acronym, acronym.rstrip("sS")}:
         if wanted in runs or (len(wanted) >= 3 and any(wanted in run for run in runs)):
             return True
-    return False
+    return _spelled_in_words(acronym.rstrip("s").upper(), text)
+
+
+_SMALL_WORDS = frozenset("a an and the of to in on at for by with from is are was were be as or its it that this".split())
+
+
+def _spelled_in_words(acronym: str, text: str) -> bool:
+    """Whether words in a row, none of them a small word, have ``acronym`` as initials whatever their case
+    ("PCSO" in "20 additional police community support officers", "ASB" in "anti-social behaviour"); three
+    letters at least, where chance could not make it."""
+    if len(acronym) < 3:
+        return False
+    words = re.findall(r"[A-Za-z]+", text)
+    n = len(acronym)
+    return any("".join(w[0] for w in words[i:i + n]).upper() == acronym
+               and not any(w.lower() in _SMALL_WORDS for w in words[i:i + n]) for i in range(len(words) - n + 1))
 
 
 def is_acronym(name: str) -> bool:
-    """"PCC", "HMICFRS": a name that a release may say in words instead, or by a role ("the Commissioner")."""
-    return name.isupper() and len(name) <= 6
+    """"PCC", "PCSOs": a name that a release may say in words instead, or by a role ("the Commissioner")."""
+    return re.fullmatch(r"[A-Z]{2,6}s?", name) is not None
 
 
 def name_supported(name: str, text: str, normed: str | None = None) -> bool:
@@ -154,7 +171,13 @@ def name_supported(name: str, text: str, normed: str | None = None) -> bool:
                    if w.lower() not in ("of", "and", "the", "for", "s")]
         if all(_word_in(w, normed) for w in swapped) and _phrase_in(swapped, normed):
             return True
-    if name.isupper() and 2 <= len(name) <= 7:
+    # A thing named with its police area before it that the release says apart: "Thames Valley Community Fund"
+    # for "Thames Valley Police and Crime Commissioner … his Community Fund". The thing itself is two words at
+    # least, and the first part is an area, not any name ("Michigan Network Inc." is no "Merit Network").
+    if len(words) >= 3 and any(_phrase_in(words[k:], normed) and _phrase_in(words[:k], normed)
+                               and is_area(" ".join(words[:k])) for k in range(1, len(words) - 1)):
+        return True
+    if is_acronym(name) or name.isupper() and 2 <= len(name) <= 7:
         return spells(name, text)
     initials = "".join(w[0] for w in words if w[0].isupper())
     return len(initials) >= 2 and re.search(rf"\b{initials}s?\b", text) is not None
@@ -220,14 +243,31 @@ FIGURES = ("count", "money", "percentage", "duration")
 SHORT_FORM_HEADS = ORGANISATION_ENDINGS - {"Police", "Government", "Ministry"}
 
 
+FORCE_HEADS = frozenset({"Police", "Constabulary"})
+
+
+def is_area(words: str) -> bool:
+    """Whether ``words`` are a police force area's name ("Thames Valley", "Dyfed-Powys", "Herts")."""
+    found = pages.area_mentions(words)
+    return len(found) == 1 and found[0].group() == words
+
+
 def said_short(name: str, near: str, release: str) -> bool:
-    """Whether ``near`` refers to ``name`` by its head alone, capitalised, after "the" ("the Constabulary" for
-    "Hertfordshire Constabulary"), and the release says the whole name: a release names a body once in full,
-    then shortens it."""
+    """Whether ``near`` refers to ``name`` by a short form, and the release says the whole name: a release names
+    a body or a person once in full, then shortens it. The short forms: the head alone, capitalised, after "the"
+    ("the Constabulary" for "Hertfordshire Constabulary"); "the force" for a force ("Merseyside Police"); a
+    person's surname ("Mr Ashworth", "Prosser's" for "Daniel Ashworth", "Liam Prosser")."""
     words = name.split()
-    head = words[-1].strip(",.;:’'") if len(words) > 1 else ""
-    return (head in SHORT_FORM_HEADS and re.search(rf"\b[Tt]he {re.escape(head)}\b", near) is not None
-            and name_supported(name, release))
+    if len(words) < 2 or not name_supported(name, release):
+        return False
+    head = words[-1].strip(",.;:’'")
+    if head in SHORT_FORM_HEADS and re.search(rf"\b[Tt]he {re.escape(head)}\b", near):
+        return True
+    if head in FORCE_HEADS:
+        return re.search(r"\b[Tt]he force\b", near) is not None
+    person = len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?", w) for w in words) \
+        and not ({w for w in words} & ORGANISATION_ENDINGS or {w.lower() for w in words} & NAME_HEADS)
+    return person and re.search(rf"\b{re.escape(head)}\b", near) is not None
 
 
 def restates(span: str, question: str, constraints: list[Constraint]) -> bool:
@@ -270,12 +310,15 @@ PUBLISHING = re.compile(r"\b(?:publish\w*|post(?:ed|ing)?|issu\w*|releas\w* (?:d
 
 def dateline(sentence: str) -> bool:
     """Whether ``sentence`` is only a date with its label: a full date, and nothing else of words but a label
-    (published, posted, updated, a weekday), times of day and punctuation."""
+    (published, posted, updated, a weekday), times of day, punctuation and a byline of a few capitalised words
+    ("Posted on 3 November 2025 by West Yorkshire Police", "Merseyside Police - 24 October 2025")."""
     if not FULL_DATE.search(sentence):
         return False
     rest = WEEKDAY_DATE.sub(" ", FULL_DATE.sub(" ", sentence))
     rest = DATELINE_LABEL.sub(" ", TIME_OF_DAY.sub(" ", rest))
-    return not re.search(r"[A-Za-z]{2}", rest)
+    words = re.findall(r"[A-Za-z][\w'’\-]*", rest)
+    byline = [w for w in words if w not in ("by", "and", "of")]
+    return not words or (len(words) <= 6 and all(w[0].isupper() for w in byline))
 
 
 def asks_publishing(question: str) -> bool:
@@ -291,3 +334,47 @@ def said_as_place(span: str, before: str) -> bool:
     """Whether a one-word name is said as a place: right after "in", "at", "across" … and the capitalised words of
     a list ("across County Durham and Darlington"). Such a span is no person."""
     return bool(re.fullmatch(r"[A-Z][\w'’\-]*", span.strip())) and bool(AT_PLACE.search(before))
+
+
+NAME_ASKED = re.compile(r"\bnames? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|\bcalled what\b", re.I)
+
+
+def unnamed(question: str, span: str) -> bool:
+    """Whether a question asks for a name ("what is the name of the chair?") and ``span`` holds no capitalised
+    word after its first ("a legally qualified chair" names no one)."""
+    return bool(NAME_ASKED.search(question)) and not any(
+        w[0].isupper() for w in re.findall(r"[A-Za-z][\w’'\-]*", span.strip())[1:]) and not re.match(
+        r"[A-Z][a-z]+$|[A-Z]{2,}", span.strip())
+
+
+# Nouns that count anything a question may count: "157 people were arrested" answers "how many arrests?".
+ANY_COUNTED = frozenset("""people persons individuals men women children adults youths teenagers others cases incidents
+offences crimes reports times""".split())
+
+
+def counts_other(focus: str | None, after: str) -> str | None:
+    """The plural noun right after a count (``after``: the text following the number) when it is not the asked-for
+    noun ``focus``: "23 arrests" counts arrests, not the county lines asked about. None when it may be the same."""
+    if not focus:
+        return None
+    m = re.match(r"\s+([a-z][a-z\-]*[^s\W]s)\b", after)
+    if not m:
+        return None
+    said, asked = m.group(1), focus.split()[-1]
+    wanted = {spans.stem(w) for w in focus.split()}
+    if spans.stem(said) in wanted or said in ANY_COUNTED or asked in ANY_COUNTED:
+        return None
+    if any(said in kind and asked in kind for kind in (ORGANISATION_NOUNS, PERSON_NOUNS | PEOPLE_PLURALS, PLACE_NOUNS)):
+        return None  # "15 agencies" for how many organisations: the same kind of thing, another word for it
+    return said
+
+
+CHANGE = re.compile(r"\bhow much\b.*\b(?:rais\w*|ris\w*|rose|increas\w*|cut\w*|fall\w*|fell|reduc\w*|drop\w*|"
+                    r"grow\w*|grew|went (?:up|down)|go(?:ing|es)? (?:up|down))\b.*\bby\W*$", re.I)
+
+
+def asks_change(question: str) -> bool:
+    """Whether a question asks by how much something changed ("how much is he raising the precept by?"), which a
+    share answers as well as a sum ("6.5 per cent", "£24.26 a year")."""
+    return bool(CHANGE.search(question.strip()))
+

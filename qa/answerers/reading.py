@@ -184,7 +184,7 @@ class ReadingAnswerer:
             if asked and not qstems & {spans.stem(w) for w in content_words(body)}:
                 topic_missing[rid] = topic_missing[rid] + [Constraint("noun", w, False) for w in asked[:3]]
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
-        focus = [Constraint("noun", analysis.focus.split()[-1], True)] if analysis.expected == "count" and \
+        focus = [_counted(analysis)] if analysis.expected == "count" and \
             analysis.focus and analysis.focus.endswith("s") and len(analysis.focus) > 3 else []
         dated_only = not checks.asks_publishing(analysis.question)  # datelines answer only a question about them
         tops = [r.spans[0] for r in readings if r.spans]
@@ -208,16 +208,25 @@ class ReadingAnswerer:
                 # a count beside a sentence that names the noun counts something else.
                 strict_missing = (checks.missing(analysis.strict + not_in_lead[p.release_id], window)
                                   + checks.missing(focus, own))
+                # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
+                last = list(re.finditer(r"\d[\d,.]*", sp.text))
+                if focus and last and focus[0] not in strict_missing and checks.counts_other(
+                        analysis.focus, sp.text[last[-1].end():] + p.text[sp.end:]):
+                    strict_missing = strict_missing + focus
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
                     m.kind == "name" and checks.said_short(m.text, window, bodies[p.release_id]))]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
-                shaped = checks.type_ok(analysis.expected, sp.text) and not checks.restates(sp.text, analysis.question,
-                                                                                             analysis.constraints)
+                typed = checks.type_ok(analysis.expected, sp.text) or (
+                    analysis.expected == "money" and checks.asks_change(analysis.question)
+                    and checks.type_ok("percentage", sp.text))
+                shaped = typed and not checks.restates(sp.text, analysis.question, analysis.constraints)
                 if analysis.expected == "person" and checks.said_as_place(sp.text, p.text[sentence[0]:sp.start]):
                     shaped = False  # "across County Durham and Darlington": a place, whoever is asked for
+                if checks.unnamed(analysis.question, sp.text):
+                    shaped = False  # "a legally qualified chair" is no name
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
                                  strict_missing, topic_missing[p.release_id], by_date=by_date, near=near)
                 cand.features = {
@@ -337,6 +346,16 @@ def _lead(body: str, n: int = 2) -> str:
     title, _, rest = body.partition("\n")
     said = (rest[s.start:s.end] for s in sentences(rest))
     return title + "\n" + " ".join([t for t in said if not checks.dateline(t)][:n])
+
+
+def _counted(analysis: Analysis) -> Constraint:
+    """The counted noun a count's own sentence must say: as a word ("arrests"), or, when the question wrote it as
+    an acronym ("PCSOs"), as a name the sentence may spell out ("police community support officers")."""
+    noun = analysis.focus.split()[-1]
+    said = re.search(rf"\b{re.escape(noun)}\b", analysis.question, re.I)
+    if said and checks.is_acronym(said.group()):
+        return Constraint("name", said.group(), True)
+    return Constraint("noun", noun, True)
 
 
 def _short(analysis: Analysis, c: Candidate) -> str:
