@@ -96,6 +96,8 @@ def test_a_one_word_name_said_as_a_place_is_no_person():
     assert checks.said_as_place("Darlington", "Bins were installed across County Durham and ")
     assert checks.said_as_place("Watford", "Officers patrolled in ")
     assert not checks.said_as_place("Luther", "The letter was sent to ")  # "to" is said of people too
+    assert checks.said_as_place("Shipley", "A 27-year-old man from ")  # where someone is from
+    assert not checks.said_as_place("Hamilton", "A statement from ")  # a statement comes from people too
     assert not checks.said_as_place("Helen Ward", "Officers in ")  # two words: a name's shape, left to the reader
 
 
@@ -197,6 +199,15 @@ def test_by_how_much_a_sum_changed_is_answered_by_a_share_too():
                                                [passage(text)])
     assert not a.abstained and a.short_answer.text == "6.5 per cent"
     assert answerer({"6.5 per cent": 6.0}).answer("How much is the precept?", [passage(text)]).abstained
+
+
+def test_an_officer_named_by_rank_is_not_the_civilian_asked_about():
+    text = ('The victim was taken to hospital and a 27-year-old man was arrested. Detective Inspector Sarah Kaur, '
+            'who is leading the investigation, said: "This was a nasty assault."')
+    for asked in ("What is the name of the man arrested?", "Who was the victim?"):
+        for span in ("Sarah Kaur", "Detective Inspector Sarah Kaur"):
+            assert answerer({span: 6.0}).answer(asked, [passage(text)]).reason == "wrong_type"
+    assert not answerer({"Sarah Kaur": 6.0}).answer("Who is leading the investigation?", [passage(text)]).abstained
 
 
 def test_a_question_for_a_name_is_not_answered_by_a_description():

@@ -330,10 +330,16 @@ AT_PLACE = re.compile(r"\b(?:in|at|across|near|throughout|around|within)\s+(?:th
                       r"(?:and\s+)?$")
 
 
+FROM_PLACE = re.compile(r"\b(?:man|woman|men|women|boy|girl|boys|girls|teenager|teenagers|youth|youths|resident|"
+                        r"residents|people|family|driver|drivers|motorist)\s+from\s+$")
+
+
 def said_as_place(span: str, before: str) -> bool:
     """Whether a one-word name is said as a place: right after "in", "at", "across" … and the capitalised words of
-    a list ("across County Durham and Darlington"). Such a span is no person."""
-    return bool(re.fullmatch(r"[A-Z][\w'’\-]*", span.strip())) and bool(AT_PLACE.search(before))
+    a list ("across County Durham and Darlington"), or where someone is from ("a 27-year-old man from Shipley").
+    Such a span is no person."""
+    return bool(re.fullmatch(r"[A-Z][\w'’\-]*", span.strip())) and bool(AT_PLACE.search(before)
+                                                                         or FROM_PLACE.search(before))
 
 
 NAME_ASKED = re.compile(r"\bnames? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|\bcalled what\b", re.I)
@@ -377,4 +383,23 @@ def asks_change(question: str) -> bool:
     """Whether a question asks by how much something changed ("how much is he raising the precept by?"), which a
     share answers as well as a sum ("6.5 per cent", "£24.26 a year")."""
     return bool(CHANGE.search(question.strip()))
+
+
+RANKED = re.compile(r"\b(?:Constable|Sergeant|Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|"
+                    r"Sgt|PCSO|Officer)\s+$")
+CIVILIANS = frozenset("""man woman boy girl men women boys girls suspect suspects victim victims driver drivers defendant
+defendants offender offenders motorist motorists teenager teenagers""".split())
+
+
+RANK_FIRST = re.compile(r"(?:(?:Detective|Chief|Deputy|Assistant|Acting|Temporary|Police)\s+)*(?:Constable|Sergeant|"
+                        r"Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|Sgt|PCSO)\s+[A-Z]")
+
+
+def officer_for_civilian(question: str, focus: str | None, before: str, span: str = "") -> bool:
+    """Whether a name introduced by a police rank ("Detective Inspector Sarah Kaur", ``before`` being the text
+    before it) is offered for a civilian asked about ("the name of the man arrested", "who was the victim?"): the
+    officer who speaks in a release is not the person it is about."""
+    who = re.search(r"\bwho (?:is|was|are|were) the (\w+)\b", question, re.I)
+    asked = focus in CIVILIANS or (who is not None and who.group(1).lower() in CIVILIANS)
+    return asked and (RANKED.search(before) is not None or RANK_FIRST.match(span.strip()) is not None)
 

@@ -225,6 +225,9 @@ class ReadingAnswerer:
                 shaped = typed and not checks.restates(sp.text, analysis.question, analysis.constraints)
                 if analysis.expected == "person" and checks.said_as_place(sp.text, p.text[sentence[0]:sp.start]):
                     shaped = False  # "across County Durham and Darlington": a place, whoever is asked for
+                if analysis.expected == "person" and checks.officer_for_civilian(
+                        analysis.question, analysis.focus, p.text[sentence[0]:sp.start], sp.text):
+                    shaped = False  # "Detective Inspector Sarah Kaur" is not the man arrested
                 if checks.unnamed(analysis.question, sp.text):
                     shaped = False  # "a legally qualified chair" is no name
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
