@@ -48,6 +48,9 @@ PERSON_NOUNS = frozenset("""person people officer officers commissioner commissi
 superintendent constable constables chief director head leader lead minister secretary mp councillor chair
 chairman chairwoman man woman boy girl spokesperson spokesman spokeswoman judge victim suspect sergeant pcc
 deputy manager founder member members volunteer volunteers visitor visitors name""".split())
+GAIN_VERBS = frozenset("""secured secure secures lost lose loses losing received receive receives won win wins earned
+earn earns owed owe owes stolen stole scammed defrauded conned swindled claimed claim claims made make makes
+taken""".split())
 PEOPLE_PLURALS = frozenset("men women children boys girls suspects victims defendants offenders".split())
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
@@ -172,8 +175,12 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     m = re.search(r"\b(?:figures?|numbers|statistics|stats)\s+(?:on|for|about|of)\s+(?:the\s+)?([a-z\-']+)", q)
     if m and not re.search(r"\bhow much\b", q):  # "any figures on arrests?" asks how many
         return ("money" if MONEY_WORDS & set(words) or "£" in q else "count"), m.group(1)
-    if re.search(r"\bhow much\b", q):
-        return ("money" if MONEY_WORDS & set(words) or "£" in q else "count"), None
+    m = re.search(r"\bhow much\s+(\w+)", q)
+    if m:  # "how much cannabis": an amount of a thing; "how much has she secured / lost / did it cost": money
+        said_money = MONEY_WORDS & set(words) or "£" in q
+        asked_thing = m.group(1) not in AUX and m.group(1) not in MONEY_WORDS and m.group(1) not in ("more", "less")
+        gained = not asked_thing and GAIN_VERBS & set(words)  # "how much has she secured / have they lost?"
+        return ("money" if said_money or gained else "count"), None
     if re.search(r"\bhow long\b|\bfor how long\b|\bhow many (years|months|weeks|days|hours)\b", q):
         return "duration", None
     if re.search(r"\bhow old\b|\bwhat age\b", q):

@@ -243,7 +243,21 @@ def _read_html(text: str) -> list[_Draft]:
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     body = pages.clean_text(data.get("text") or "")
     return [_Draft(title=_str(data.get("title")), body=body, published=iso_date(data.get("date")),
-                   url=_str(data.get("url")), area=pages.guess_area(body))]
+                   url=_str(data.get("url")), area=_site_area(text, data.get("sitename")) or pages.guess_area(body))]
+
+
+_TITLE_TAG = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+
+
+def _site_area(html: str, sitename: str | None) -> str | None:
+    """The force area of the site a page comes from: its site name, or the last part of its <title> ("Brothers
+    jailed … - Essex Police"). It outranks the places the text names ("of Stratford in east London")."""
+    title = _TITLE_TAG.search(html)
+    parts = re.split(r"\s[|\-–—]\s", title.group(1).strip()) if title else []
+    for said in (sitename, parts[-1] if len(parts) > 1 else None):
+        if said and (area := pages.guess_area(said)):
+            return area
+    return None
 
 
 def _read_json(text: str) -> list[_Draft]:

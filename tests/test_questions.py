@@ -52,6 +52,9 @@ TYPES = [
     ("What are the names of the two men charged?", "person"),  # people, named: "aged 31 and 42" is no answer
     ("Where does the money for the Community Fund come from?", "description"),  # a source, not a place
     ("Where did the stolen car come from?", "place"),
+    ("How much has the commissioner secured for the unit?", "money"),  # a sum gained or lost, no thing named
+    ("How much have older people lost to courier fraudsters?", "money"),
+    ("How much land did the farmers lose?", "count"),  # an amount of a thing
 ]
 
 

@@ -97,6 +97,7 @@ def test_a_one_word_name_said_as_a_place_is_no_person():
     assert checks.said_as_place("Watford", "Officers patrolled in ")
     assert not checks.said_as_place("Luther", "The letter was sent to ")  # "to" is said of people too
     assert checks.said_as_place("Shipley", "A 27-year-old man from ")  # where someone is from
+    assert checks.said_as_place("Stockport, Trafford and Bury", "41 people have been targeted across ")
     assert not checks.said_as_place("Hamilton", "A statement from ")  # a statement comes from people too
     assert not checks.said_as_place("Helen Ward", "Officers in ")  # two words: a name's shape, left to the reader
 
@@ -208,6 +209,46 @@ def test_an_officer_named_by_rank_is_not_the_civilian_asked_about():
         for span in ("Sarah Kaur", "Detective Inspector Sarah Kaur"):
             assert answerer({span: 6.0}).answer(asked, [passage(text)]).reason == "wrong_type"
     assert not answerer({"Sarah Kaur": 6.0}).answer("Who is leading the investigation?", [passage(text)]).abstained
+
+
+def test_a_force_its_own_release_never_names_is_the_publisher():
+    """"Which Essex Police team …?" of a release on Essex Police's site that never says "Essex Police": the force
+    is the publisher, not an unknown name; a release of another force's area still does not answer for it."""
+    text = "Our Operation Raptor team identified the brothers after analysing the line's phone."
+    asked = "Which Essex Police team caught the brothers?"
+    own = Passage(chunk_id=1, release_id="essex", title="Brothers jailed", source="e.html", text=text, start=0,
+                  end=len(text), score=1.0, area="Essex")
+    a = answerer({"Operation Raptor": 6.0}).answer(asked, [own])
+    assert not a.abstained and a.short_answer.text.startswith("Operation Raptor")
+    other = Passage(**{**own.__dict__, "area": "Kent"})
+    assert answerer({"Operation Raptor": 6.0}).answer(asked, [other]).reason == "no_evidence"
+
+
+@pytest.mark.parametrize("name, release, sole", [
+    ("Sussex", "Two in three farmers in Sussex have been victims. Of those, 58 per cent did not report it.", True),
+    ("Hertfordshire", "Arrests in Bedfordshire, Cambridgeshire and Hertfordshire rose.", False),  # one of several
+    ("Watford", "Officers in Watford made arrests.", False),  # a town, not a force area
+])
+def test_sole_area(name, release, sole):
+    assert checks.sole_area(name, release) is sole
+
+
+@pytest.mark.parametrize("span, after, share", [
+    ("Two", " in three farmers", True), ("Two in three", " farmers", True), ("one", " out of five drivers", True),
+    ("157", " arrests", False), ("14", " in 2019", False),
+])
+def test_is_share(span, after, share):
+    assert checks.is_share(span, after) is share
+
+
+def test_a_share_is_no_count_and_how_many_times_counts_occasions():
+    text = "Two in three farmers in Sussex have been a victim of crime in the last year, the survey found."
+    assert answerer({"Two in three": 6.0}).answer("How many rural crimes were reported in Sussex?",
+                                                  [passage(text)]).abstained
+    delayed = "Last summer, mountain rescue teams were delayed on 11 occasions by badly parked cars."
+    a = answerer({"11": 6.0}).answer("How many times were mountain rescue teams delayed by parked cars?",
+                                     [passage(delayed)])
+    assert not a.abstained and a.short_answer.text == "11"
 
 
 def test_a_question_for_a_name_is_not_answered_by_a_description():

@@ -135,6 +135,17 @@ def test_markdown_without_front_matter_takes_its_heading_as_the_title(tmp_path: 
                                                             ("Second release", "Merseyside")]
 
 
+def test_an_html_release_takes_its_area_from_the_sites_name_before_the_places_it_names(tmp_path: Path):
+    path = tmp_path / "jailed.html"
+    path.write_text("<html><head><title>Brothers jailed for running Basildon drugs line - Essex Police</title></head>"
+                    "<body><div class='article'><h1>Brothers jailed for running Basildon drugs line</h1><p>Two "
+                    "brothers from Stratford in east London who ran a drugs line supplying heroin and crack cocaine "
+                    "in Basildon have been jailed for a total of more than 14 years after a long investigation.</p>"
+                    "</div></body></html>")
+    (draft,) = read_file(path)
+    assert draft.area == "Essex"  # not London, which the text names
+
+
 def test_front_matter_with_written_date_and_no_title(tmp_path: Path):
     (tmp_path / "c").mkdir()
     path = tmp_path / "c" / "no-title.md"

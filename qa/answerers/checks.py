@@ -252,6 +252,26 @@ def is_area(words: str) -> bool:
     return len(found) == 1 and found[0].group() == words
 
 
+def own_area(name: str, area: str | None) -> bool:
+    """Whether ``name`` is the release's own force ("Essex Police" in a release of Essex Police): every fact of a
+    force's release is that force's, whether or not its sentence says so. Not the bare area ("in Hertfordshire"):
+    a force's release may give figures for several areas (a joint unit's), and that was tried and cost tune F1."""
+    if not area:
+        return False
+    place = re.sub(r"\s+(?:Police(?:\s+Service)?|Constabulary)$", "", name.strip())
+    return place != name.strip() and is_area(place) and pages.AREA_ALIASES.get(place, place) == area
+
+
+def sole_area(name: str, release: str) -> bool:
+    """Whether ``name`` is a force area and the only one its release names ("in Sussex" of a release that names no
+    other area): every fact of it is that area's, whether or not its sentence says so. A release that names
+    several (a joint unit's figures for three counties) must say the asked-for one near the answer."""
+    if not is_area(name):
+        return False
+    found = {pages.AREA_ALIASES.get(m.group(), m.group()) for m in pages.area_mentions(release)}
+    return found == {pages.AREA_ALIASES.get(name, name)}
+
+
 def said_short(name: str, near: str, release: str) -> bool:
     """Whether ``near`` refers to ``name`` by a short form, and the release says the whole name: a release names
     a body or a person once in full, then shortens it. The short forms: the head alone, capitalised, after "the"
@@ -334,12 +354,17 @@ FROM_PLACE = re.compile(r"\b(?:man|woman|men|women|boy|girl|boys|girls|teenager|
                         r"residents|people|family|driver|drivers|motorist)\s+from\s+$")
 
 
+PLACE_LIST = re.compile(r"[A-Z][\w'’\-]*(?:, [A-Z][\w'’\-]*)*,? and [A-Z][\w'’\-]*")
+
+
 def said_as_place(span: str, before: str) -> bool:
-    """Whether a one-word name is said as a place: right after "in", "at", "across" … and the capitalised words of
-    a list ("across County Durham and Darlington"), or where someone is from ("a 27-year-old man from Shipley").
-    Such a span is no person."""
-    return bool(re.fullmatch(r"[A-Z][\w'’\-]*", span.strip())) and bool(AT_PLACE.search(before)
-                                                                         or FROM_PLACE.search(before))
+    """Whether a one-word name, or a list of them, is said as a place: right after "in", "at", "across" … and the
+    capitalised words of a list ("across County Durham and Darlington", "across Stockport, Trafford and Bury"), or
+    where someone is from ("a 27-year-old man from Shipley"). Such a span is no person."""
+    said = span.strip()
+    if PLACE_LIST.fullmatch(said):
+        return bool(AT_PLACE.search(before))
+    return bool(re.fullmatch(r"[A-Z][\w'’\-]*", said)) and bool(AT_PLACE.search(before) or FROM_PLACE.search(before))
 
 
 NAME_ASKED = re.compile(r"\bnames? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|\bcalled what\b", re.I)
@@ -381,7 +406,8 @@ CHANGE = re.compile(r"\bhow much\b.*\b(?:rais\w*|ris\w*|rose|increas\w*|cut\w*|f
 
 def asks_change(question: str) -> bool:
     """Whether a question asks by how much something changed ("how much is he raising the precept by?"), which a
-    share answers as well as a sum ("6.5 per cent", "£24.26 a year")."""
+    share answers as well as a sum ("6.5 per cent", "£24.26 a year"). Without the closing "by" ("how much did the
+    price of gold rise after 1971?") it was tried and cost SQuAD 2.0 calibration F1 (a share of another rise)."""
     return bool(CHANGE.search(question.strip()))
 
 
@@ -402,4 +428,16 @@ def officer_for_civilian(question: str, focus: str | None, before: str, span: st
     who = re.search(r"\bwho (?:is|was|are|were) the (\w+)\b", question, re.I)
     asked = focus in CIVILIANS or (who is not None and who.group(1).lower() in CIVILIANS)
     return asked and (RANKED.search(before) is not None or RANK_FIRST.match(span.strip()) is not None)
+
+
+_SMALL = r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)"
+
+
+def is_share(span: str, after: str) -> bool:
+    """Whether a number is the first half of a share ("Two in three farmers", "one out of five"): no count."""
+    whole = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"  # not "14 in 2019"
+    share = rf"\s+(?:in|out of)\s+{whole}\b(?![,.]?\d)"
+    if re.search(rf"\b{_SMALL}{share}", span, re.I):
+        return True  # the span holds it whole: "Two in three"
+    return bool(re.search(rf"\b{_SMALL}\W*$", span, re.I)) and bool(re.match(share, after, re.I))
 

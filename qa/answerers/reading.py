@@ -137,13 +137,15 @@ class ReadingAnswerer:
         self.release_text = release_text  # release id → its body, for checks against the whole release
 
     # -- the steps -------------------------------------------------------------------------------------------
-    def unknown_names(self, analysis: Analysis, bodies: dict[str, str]) -> list[str]:
+    def unknown_names(self, analysis: Analysis, bodies: dict[str, str], areas: set[str] = frozenset()) -> list[str]:
         """Names of the question that no retrieved passage's release (``bodies``, from ``_bodies``) mentions. An
         acronym that no capitalised phrase spells out may still be another name for something there ("the PCC"
         in releases that say "the Commissioner"), so it does not count here; the checks and the calibrated model
-        weigh it."""
+        weigh it. Nor does a force whose own releases were read (``areas``): "Essex Police" publishes a release
+        that never names itself."""
         text = "\n".join(bodies.values())
-        names = [c for c in analysis.constraints if c.kind == "name" and not checks.is_acronym(c.text)]
+        names = [c for c in analysis.constraints if c.kind == "name" and not checks.is_acronym(c.text)
+                 and not any(checks.own_area(c.text, a) for a in areas)]
         return [c.text for c in checks.missing(names, text)]
 
     def _bodies(self, passages: list[Passage]) -> dict[str, str]:
@@ -175,8 +177,14 @@ class ReadingAnswerer:
         near = [c for c in names if not checks.is_acronym(c.text)
                 and (said is None or c.text.lower() in said.lower())]
         # The release-level checks depend on the release only: once per release, not once per span.
-        not_in_lead = {rid: checks.missing(near, _lead(body)) for rid, body in bodies.items()}
-        topic_missing = {rid: checks.missing(analysis.topic, body) for rid, body in bodies.items()}
+        areas = {p.release_id: p.area for p in passages}
+        # A force its own release never names ("Essex Police" in Essex Police's release) is the publisher: not asked
+        # for near the answer. Where the release names it, near the answer it must be (a release may quote another).
+        not_in_lead = {rid: [m for m in checks.missing(near, _lead(body)) if not (
+            checks.own_area(m.text, areas[rid]) and not checks.name_supported(m.text, body))]
+            for rid, body in bodies.items()}
+        topic_missing = {rid: [m for m in checks.missing(analysis.topic, body) if not checks.own_area(m.text, areas[rid])]
+                         for rid, body in bodies.items()}
         # A release that holds not one content word of the question ("bins", "cost", "install") is about something
         # else: a figure in it cannot answer ("£60,000" of recovered property for what the bins cost).
         asked = list(dict.fromkeys(w.lower() for w in content_words(analysis.question)))
@@ -184,8 +192,9 @@ class ReadingAnswerer:
             if asked and not qstems & {spans.stem(w) for w in content_words(body)}:
                 topic_missing[rid] = topic_missing[rid] + [Constraint("noun", w, False) for w in asked[:3]]
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
-        focus = [_counted(analysis)] if analysis.expected == "count" and \
-            analysis.focus and analysis.focus.endswith("s") and len(analysis.focus) > 3 else []
+        # "how many times" counts occasions however they are said ("on 11 occasions", "twice"): no noun to find
+        focus = [_counted(analysis)] if analysis.expected == "count" and analysis.focus and \
+            analysis.focus.endswith("s") and len(analysis.focus) > 3 and analysis.focus != "times" else []
         dated_only = not checks.asks_publishing(analysis.question)  # datelines answer only a question about them
         tops = [r.spans[0] for r in readings if r.spans]
         best_margin = max((s.margin for s in tops), default=-20.0)
@@ -216,7 +225,8 @@ class ReadingAnswerer:
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
-                    m.kind == "name" and checks.said_short(m.text, window, bodies[p.release_id]))]
+                    m.kind == "name" and (checks.said_short(m.text, window, bodies[p.release_id])
+                                          or checks.sole_area(m.text, bodies[p.release_id])))]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
                 typed = checks.type_ok(analysis.expected, sp.text) or (
@@ -228,6 +238,8 @@ class ReadingAnswerer:
                 if analysis.expected == "person" and checks.officer_for_civilian(
                         analysis.question, analysis.focus, p.text[sentence[0]:sp.start], sp.text):
                     shaped = False  # "Detective Inspector Sarah Kaur" is not the man arrested
+                if analysis.expected == "count" and checks.is_share(sp.text, p.text[sp.end:]):
+                    shaped = False  # "Two in three farmers" is a share, not how many
                 if checks.unnamed(analysis.question, sp.text):
                     shaped = False  # "a legally qualified chair" is no name
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
@@ -250,7 +262,7 @@ class ReadingAnswerer:
         if not passages:
             return Decision(analysis, [], None, "no_evidence", note="no release matches the question")
         bodies = self._bodies(passages)
-        unknown = self.unknown_names(analysis, bodies)
+        unknown = self.unknown_names(analysis, bodies, {p.area for p in passages if p.area})
         if unknown:
             return Decision(analysis, [], None, "no_evidence", note=f"no release found mentions {', '.join(unknown)}")
         found = self.candidates(analysis, passages, self.read(question, passages), bodies, timeframe, said)
