@@ -193,7 +193,7 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     m = re.search(r"\bnames? of (?:the |his |her |their |both |all )?(?:\w+ )?(\w+)\b", q)
     if m and m.group(1) in PERSON_NOUNS | PEOPLE_PLURALS:  # "the names of the two men": people, named
         return "person", m.group(1)
-    if re.search(r"\bwhen\b|\bsince when\b|\bwhat time\b|\b(what|which) (date|day|year|month|period|time|week)\b|"
+    if re.search(r"\bwhen\b(?!\s+\w+ing\b)|\bsince when\b|\bwhat time\b|\b(what|which) (date|day|year|month|period|time|week)\b|"
                  r"\bover what period\b|\bby what date\b|\bon what date\b|\bin what year\b", q):
         return "date", None
     if re.search(r"\bwhere\b", q) and not re.search(r"\bwhere\b.*\b(?:money|funding|funds?|cash|budget|grants?|income)\b.*\bcom(?:e|es|ing) from\b", q):

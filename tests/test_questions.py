@@ -55,6 +55,7 @@ TYPES = [
     ("How much has the commissioner secured for the unit?", "money"),  # a sum gained or lost, no thing named
     ("How much have older people lost to courier fraudsters?", "money"),
     ("How much land did the farmers lose?", "count"),  # an amount of a thing
+    ("What should callers quote when reporting a fuel theft?", "description"),  # "when reporting": no date asked
 ]
 
 

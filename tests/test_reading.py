@@ -183,6 +183,10 @@ def test_a_count_of_another_noun_right_after_it_is_no_count_of_the_asked_for_one
     a = answerer({"23": 6.0}).answer("How many county lines operate in Merseyside?", [passage(text)])
     assert a.abstained and a.reason == "constraint_missing" and "lines" in a.note
     assert not answerer({"23": 6.0}).answer("How many arrests were made in Merseyside?", [passage(text)]).abstained
+    # the counted noun may come after a word or two ("500 video doorbells"); a measure never counts things
+    assert checks.counts_other("burglaries", " video doorbells for victims") == "doorbells"
+    assert checks.counts_other("people", " litres of fuel have been taken") == "litres"
+    assert checks.counts_other("arrests", " more arrests") is None
     partnership = "The partnership of local organisations is made up of 15 agencies from across the county."
     assert not answerer({"15": 6.0}).answer("How many organisations make up the partnership?",
                                             [passage(partnership)]).abstained
@@ -209,6 +213,11 @@ def test_an_officer_named_by_rank_is_not_the_civilian_asked_about():
         for span in ("Sarah Kaur", "Detective Inspector Sarah Kaur"):
             assert answerer({span: 6.0}).answer(asked, [passage(text)]).reason == "wrong_type"
     assert not answerer({"Sarah Kaur": 6.0}).answer("Who is leading the investigation?", [passage(text)]).abstained
+    # anyone who is no officer is a civilian here ("the postwoman"), and a body is no civilian either
+    assert checks.officer_for_civilian("What is the name of the postwoman who was bitten?", "name", "PC ", "Hannah Reed")
+    assert checks.officer_for_civilian("What is the name of the kayaker?", "name", "", "Devon and Cornwall Police")
+    assert not checks.officer_for_civilian("Who is the GMP detective warning about fraud?", None, "",
+                                           "Detective Inspector Paul Hendry")
 
 
 def test_a_force_its_own_release_never_names_is_the_publisher():
@@ -408,6 +417,8 @@ def test_the_sentence_picker_answers_when_the_reader_cannot_load():
     # a year is no count (or age), a length of time no date
     ("count", "2012", False), ("count", "from 2007 until 2012", False), ("count", "2000 arrests", True),
     ("date", "over 400 years", False), ("date", "over 400", False), ("date", "2012", True), ("date", "in May 2016", True),
+    ("count", "6.15am", False), ("duration", "9pm", False),  # a time of day is no count, nor a length of time
+    ("duration", "16 months", True),
 ])
 def test_type_ok(kind, span, ok):
     assert checks.type_ok(kind, span) is ok

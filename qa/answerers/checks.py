@@ -67,8 +67,9 @@ def only_years(span: str) -> bool:
 def type_ok(expected: AnswerType, span: str) -> bool:
     """Whether ``span`` has the written shape of the ``expected`` type (see the module docstring)."""
     has_number = bool(DIGIT.search(span) or NUMBER_WORD.search(span))
-    if expected == "count":  # a number of things, not an amount of money, a share or a year on its own
-        return has_number and not re.search(r"[£$€%]|\bper ?cent\b", span, re.I) and not only_years(span)
+    if expected == "count":  # a number of things, not an amount of money, a share, a year or a time of day
+        return has_number and not re.search(r"[£$€%]|\bper ?cent\b", span, re.I) and not only_years(span) \
+            and not CLOCK.search(span)
     if expected == "money":
         return bool(MONEY.search(span)) and has_number or bool(re.search(r"[£$€]\s?\d", span))
     if expected == "percentage":
@@ -77,8 +78,9 @@ def type_ok(expected: AnswerType, span: str) -> bool:
         if spans.DATE.search(span):
             return True
         return bool(TIME_OF_DAY.search(span) or DATE_WORDS.search(span)) and not SPAN_OF_TIME.search(span)
-    if expected == "duration":
-        return has_number or bool(re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I))
+    if expected == "duration":  # a length of time, not the time of day ("9pm") it ended at
+        return (has_number or bool(re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I))) \
+            and not CLOCK.search(span)
     if expected == "contact":
         return bool(PHONE.search(span) or EMAIL_URL.search(span) or POSTCODE.search(span))
     if expected == "person":  # a name, a role ("the Home Secretary") or a group ("local residents"): words, not figures
@@ -88,6 +90,7 @@ def type_ok(expected: AnswerType, span: str) -> bool:
     return True
 
 
+CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\s?(?:hrs|hours)?\b|\b\d{4}hrs\b", re.I)
 _DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 SMALL_NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
                                                   "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
@@ -378,6 +381,8 @@ def unnamed(question: str, span: str) -> bool:
         r"[A-Z][a-z]+$|[A-Z]{2,}", span.strip())
 
 
+MEASURES = frozenset("""litres gallons tonnes tons kilos kilograms grams pounds ounces miles metres kilometres yards feet
+hours minutes seconds days weeks months years""".split())
 # Nouns that count anything a question may count: "157 people were arrested" answers "how many arrests?".
 ANY_COUNTED = frozenset("""people persons individuals men women children adults youths teenagers others cases incidents
 offences crimes reports times""".split())
@@ -388,10 +393,12 @@ def counts_other(focus: str | None, after: str) -> str | None:
     noun ``focus``: "23 arrests" counts arrests, not the county lines asked about. None when it may be the same."""
     if not focus:
         return None
-    m = re.match(r"\s+([a-z][a-z\-]*[^s\W]s)\b", after)
+    m = re.match(r"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){0,2}?([a-z][a-z\-]*[^s\W]s)\b", after)
     if not m:
         return None
     said, asked = m.group(1), focus.split()[-1]
+    if said in MEASURES and asked not in MEASURES:
+        return said  # "2,000 litres" is no count of people, whatever the people counted
     wanted = {spans.stem(w) for w in focus.split()}
     if spans.stem(said) in wanted or said in ANY_COUNTED or asked in ANY_COUNTED:
         return None
@@ -421,13 +428,26 @@ RANK_FIRST = re.compile(r"(?:(?:Detective|Chief|Deputy|Assistant|Acting|Temporar
                         r"Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|Sgt|PCSO)\s+[A-Z]")
 
 
+# Who a question may ask for that a police officer can be: a rank, a role, or anyone at all.
+OFFICER_OR_ANYONE = frozenset("""officer officers detective detectives inspector constable constables sergeant
+superintendent commissioner chief pcso pcsos police commander investigator lead leader head spokesperson spokesman
+spokeswoman chair chairman chairwoman person people name deputy director manager member members staff team
+someone anyone one""".split())
+_ASKED_WHO = re.compile(r"(?:\bnames? of (?:the |a |an )?|\bwho (?:is|was|are|were) (?:the |a |an ))"
+                        r"(?:(?:two|three|four|five|\d+) )?([a-z][\w\-]*(?: [a-z][\w\-]*){0,2})", re.I)
+
+
 def officer_for_civilian(question: str, focus: str | None, before: str, span: str = "") -> bool:
     """Whether a name introduced by a police rank ("Detective Inspector Sarah Kaur", ``before`` being the text
-    before it) is offered for a civilian asked about ("the name of the man arrested", "who was the victim?"): the
-    officer who speaks in a release is not the person it is about."""
-    who = re.search(r"\bwho (?:is|was|are|were) the (\w+)\b", question, re.I)
-    asked = focus in CIVILIANS or (who is not None and who.group(1).lower() in CIVILIANS)
-    return asked and (RANKED.search(before) is not None or RANK_FIRST.match(span.strip()) is not None)
+    before it, or the span itself), or a body ("Devon and Cornwall Police"), is offered for someone who is no
+    officer ("the name of the man arrested", "the postwoman", "who was the victim?"): the officer who speaks in a
+    release is not the person it is about."""
+    said = _ASKED_WHO.search(question)
+    asked = said.group(1).lower().split() if said else [focus]  # "the GMP detective": any of three words
+    civilian = bool(set(asked) & CIVILIANS) or (said is not None and not set(asked) & OFFICER_OR_ANYONE)
+    words = re.findall(r"[A-Za-z][\w’'\-]*", span)
+    body = bool(words) and words[-1] in ORGANISATION_ENDINGS  # "Devon and Cornwall Police" is no kayaker either
+    return civilian and (body or RANKED.search(before) is not None or RANK_FIRST.match(span.strip()) is not None)
 
 
 _SMALL = r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)"
