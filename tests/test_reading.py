@@ -260,6 +260,17 @@ def test_a_share_is_no_count_and_how_many_times_counts_occasions():
     assert not a.abstained and a.short_answer.text == "11"
 
 
+@pytest.mark.parametrize("expected, focus, span, after, wrong", [
+    ("count", "age", "6.15", "am on Thursday", True),  # a time of day, cut short
+    ("count", "people", "2,000", " litres of fuel have been taken", True),  # a measure counts no people
+    ("duration", None, "1,200", " cannabis plants have been found", True),  # things, not a length of time
+    ("duration", None, "16", " months in prison", False), ("count", "arrests", "157", " arrests", False),
+    ("count", "litres", "2,000", " litres of fuel", False),
+])
+def test_misread_figure(expected, focus, span, after, wrong):
+    assert checks.misread_figure(expected, focus, span, after) is wrong
+
+
 def test_a_question_for_a_name_is_not_answered_by_a_description():
     """"What is the name of the chair?" is not answered by "a legally qualified chair"."""
     text = "The panel, chaired by a legally qualified chair, found that he had breached the standards."

@@ -461,3 +461,27 @@ def is_share(span: str, after: str) -> bool:
         return True  # the span holds it whole: "Two in three"
     return bool(re.search(rf"\b{_SMALL}\W*$", span, re.I)) and bool(re.match(share, after, re.I))
 
+
+TIME_UNITS = frozenset("""years months weeks fortnights days nights hours minutes seconds decades centuries""".split())
+
+
+def quantity_of(after: str) -> str | None:
+    """The plural noun a number is a quantity of, right after it or past a word or two ("1,200 cannabis plants",
+    "2,000 litres"), or None."""
+    m = re.match(r"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){0,2}?([a-z][a-z\-]*[^s\W]s)\b", after)
+    return m.group(1) if m else None
+
+
+def misread_figure(expected: str, focus: str | None, span: str, after: str) -> bool:
+    """Whether a number is of the wrong kind for the question, read with the text after it: a time of day cut
+    short ("6.15" of "6.15am") for a count or a length of time; a measure ("2,000 litres") for how many people;
+    a number of things ("1,200 cannabis plants") for how long."""
+    if expected not in ("count", "duration") or not re.search(r"\d\W*$", span):
+        return False
+    if CLOCK.match(re.search(r"\d[\d.:]*\W*$", span).group().strip() + after[:4].rstrip()):
+        return True
+    noun = quantity_of(after)
+    if expected == "count":
+        return noun in MEASURES and (focus or "").split()[-1:] != [noun] and (focus or "") not in MEASURES
+    return noun is not None and noun not in TIME_UNITS and noun not in MEASURES
+

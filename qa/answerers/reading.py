@@ -238,6 +238,8 @@ class ReadingAnswerer:
                 if analysis.expected == "person" and checks.officer_for_civilian(
                         analysis.question, analysis.focus, p.text[sentence[0]:sp.start], sp.text):
                     shaped = False  # "Detective Inspector Sarah Kaur" is not the man arrested
+                if checks.misread_figure(analysis.expected, analysis.focus, sp.text, p.text[sp.end:]):
+                    shaped = False  # "6.15" of 6.15am, "2,000" litres for people, "1,200" plants for how long
                 if analysis.expected == "count" and checks.is_share(sp.text, p.text[sp.end:]):
                     shaped = False  # "Two in three farmers" is a share, not how many
                 if checks.unnamed(analysis.question, sp.text):
