@@ -142,6 +142,24 @@ def answered_thing(turn: Turn) -> str | None:
     return None if _personal(name) else name
 
 
+def _place(name: str) -> bool:
+    """Whether a name is only a police force area ("Norfolk", "the Thames Valley"): a where, never an "it"."""
+    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
+    found = area_mentions(bare)
+    return len(found) == 1 and found[0].group() == bare
+
+
+def _counted(question: str) -> str | None:
+    """The things a "how many" question counted, as the question said them ("the video doorbells" of "how many
+    video doorbells is the Commissioner funding?"): what "they" and "them" stand for next."""
+    analysis = analyze(question)
+    if analysis.expected != "count" or not analysis.focus or not analysis.focus.endswith("s") \
+            or analysis.focus in ("people", "times"):
+        return None
+    said = re.search(rf"\b{re.escape(analysis.focus)}\b", question, re.IGNORECASE)
+    return f"the {said.group()}" if said else None
+
+
 def _thing(name: str) -> bool:
     """Whether a name is a thing or a body ("Operation Hotspot", "Victims Strategy", "Beacon Partnership"), not
     a place or a person, by its words."""
@@ -221,18 +239,24 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     # A thing the last question named, narrowing or not ("how many arrests under Operation Hotspot?"); when it
     # named none, the thing its answer named; else its subject (a release title when it named nothing at all).
     own = subject(last, lambda _: None, things=True)
+    if own is not None and _place(own):
+        own = None  # "the Norfolk fuel thefts": Norfolk is where, not the thing "it" stands for
     answered = answered_thing(last) if own is None or _personal(own) else None
     named = answered or (own if own is not None else about)
-    thing = None if named is None or _personal(named) else named
+    thing = None if named is None or _personal(named) or _place(named) else named
     place = next((c.text for c in analyze(last.question).constraints
                   if c.kind == "name" and (about is None or c.text not in about) and not _personal(c.text)), None)
+
+    counted = _counted(last.question)
 
     def swap(m: re.Match) -> str:
         nonlocal changed, unresolved
         w = m.group(0)
         table = NEUTER if w.lower() in NEUTER else PERSONAL
         referent = (place if w.lower() == "there" else thing) if table is NEUTER else (who or about)
-        if w.lower() in ("they", "them", "their") and about and _personal(about):
+        if w.lower() in ("they", "them", "their") and counted:
+            referent = counted  # after "how many video doorbells …?", "them" are the doorbells, not the funder
+        elif w.lower() in ("they", "them", "their") and about and _personal(about):
             referent = about  # "they" may be people: "the Special Constables"
         if w.lower() == "this" and _before_noun(text, m.end()):
             return w  # "this scheme": a determiner, not a pronoun

@@ -102,6 +102,17 @@ def test_he_after_a_narrowing_thing_is_not_the_thing():
     assert got == "What did Knife amnesty bins installed across County Durham say?"
 
 
+def test_they_after_how_many_are_the_things_counted_and_it_is_never_a_place():
+    """"Them" after "how many video doorbells is the Commissioner funding?" are the doorbells (a Commissioner is
+    one person); "it" after "which team is investigating the Norfolk fuel thefts?" is not "the Norfolk": a force
+    area is where, so the last question's words come along instead."""
+    got = rewrite("Who pays for them?", turn("How many video doorbells is the Staffordshire Commissioner funding?"))
+    assert got == "Who pays for the video doorbells?"
+    got = rewrite("What has it done?", turn("Which team is investigating the Norfolk fuel thefts?",
+                                            "the rural crime team"))
+    assert "Norfolk done" not in got and got.startswith("What has it done (")
+
+
 def test_an_elided_follow_up_takes_the_last_questions_words_not_only_its_subject():
     got = rewrite("Any change in the results?", turn("How many samples have been re-tested after the Randox problem?"))
     assert got == "Any change in the results (samples have been re-tested after the Randox problem)?"
