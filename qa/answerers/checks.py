@@ -32,8 +32,8 @@ import re
 from qa import pages
 from qa.answerers import spans
 from qa.dates import FULL_DATE, WEEKDAY_DATE
-from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_NOUNS, AnswerType,
-                          Constraint)
+from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_NOUNS, Analysis,
+                          AnswerType, Constraint)
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -79,8 +79,8 @@ def type_ok(expected: AnswerType, span: str) -> bool:
             return True
         return bool(TIME_OF_DAY.search(span) or DATE_WORDS.search(span)) and not SPAN_OF_TIME.search(span)
     if expected == "duration":  # a length of time, not the time of day ("9pm") it ended at
-        return (has_number or bool(re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I))) \
-            and not CLOCK.search(span)
+        lifelong = re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I)
+        return (has_number or bool(lifelong)) and not CLOCK.search(span)
     if expected == "contact":
         return bool(PHONE.search(span) or EMAIL_URL.search(span) or POSTCODE.search(span))
     if expected == "person":  # a name, a role ("the Home Secretary") or a group ("local residents"): words, not figures
@@ -143,7 +143,8 @@ def spells(acronym: str, text: str) -> bool:
     return _spelled_in_words(acronym.rstrip("s").upper(), text)
 
 
-_SMALL_WORDS = frozenset("a an and the of to in on at for by with from is are was were be as or its it that this".split())
+_SMALL_WORDS = frozenset("""a an and the of to in on at for by with from is are was were be as or its it that
+this""".split())
 
 
 def _spelled_in_words(acronym: str, text: str) -> bool:
@@ -381,8 +382,8 @@ def unnamed(question: str, span: str) -> bool:
         r"[A-Z][a-z]+$|[A-Z]{2,}", span.strip())
 
 
-MEASURES = frozenset("""litres gallons tonnes tons kilos kilograms grams pounds ounces miles metres kilometres yards feet
-hours minutes seconds days weeks months years""".split())
+MEASURES = frozenset("""litres gallons tonnes tons kilos kilograms grams pounds ounces miles metres kilometres yards
+feet hours minutes seconds days weeks months years""".split())
 # Nouns that count anything a question may count: "157 people were arrested" answers "how many arrests?".
 ANY_COUNTED = frozenset("""people persons individuals men women children adults youths teenagers others cases incidents
 offences crimes reports times""".split())
@@ -420,8 +421,8 @@ def asks_change(question: str) -> bool:
 
 RANKED = re.compile(r"\b(?:Constable|Sergeant|Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|"
                     r"Sgt|PCSO|Officer)\s+$")
-CIVILIANS = frozenset("""man woman boy girl men women boys girls suspect suspects victim victims driver drivers defendant
-defendants offender offenders motorist motorists teenager teenagers""".split())
+CIVILIANS = frozenset("""man woman boy girl men women boys girls suspect suspects victim victims driver drivers
+defendant defendants offender offenders motorist motorists teenager teenagers""".split())
 
 
 RANK_FIRST = re.compile(r"(?:(?:Detective|Chief|Deputy|Assistant|Acting|Temporary|Police)\s+)*(?:Constable|Sergeant|"
@@ -484,4 +485,23 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     if expected == "count":
         return noun in MEASURES and (focus or "").split()[-1:] != [noun] and (focus or "") not in MEASURES
     return noun is not None and noun not in TIME_UNITS and noun not in MEASURES
+
+
+def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
+    """Whether a candidate ``span`` has the shape of the asked-for answer, read with its sentence's text ``before``
+    it and the passage's text ``after`` it: the type's shape (:func:`type_ok`; a share also answers "how much …
+    rise by"), not a restatement of the question, and none of the misreadings the other-forces checks found."""
+    expected, question = analysis.expected, analysis.question
+    typed = type_ok(expected, span) or (expected == "money" and asks_change(question) and type_ok("percentage", span))
+    if not typed or restates(span, question, analysis.constraints):
+        return False
+    # a person is not a place ("across County Durham and Darlington"), nor an officer for the man arrested
+    if expected == "person" and (said_as_place(span, before)
+                                 or officer_for_civilian(question, analysis.focus, before, span)):
+        return False
+    if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
+        return False
+    if expected == "count" and is_share(span, after):  # "Two in three farmers" is a share, not how many
+        return False
+    return not unnamed(question, span)  # "a legally qualified chair" is no name
 

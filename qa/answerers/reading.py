@@ -183,8 +183,8 @@ class ReadingAnswerer:
         not_in_lead = {rid: [m for m in checks.missing(near, _lead(body)) if not (
             checks.own_area(m.text, areas[rid]) and not checks.name_supported(m.text, body))]
             for rid, body in bodies.items()}
-        topic_missing = {rid: [m for m in checks.missing(analysis.topic, body) if not checks.own_area(m.text, areas[rid])]
-                         for rid, body in bodies.items()}
+        topic_missing = {rid: [m for m in checks.missing(analysis.topic, body)
+                               if not checks.own_area(m.text, areas[rid])] for rid, body in bodies.items()}
         # A release that holds not one content word of the question ("bins", "cost", "install") is about something
         # else: a figure in it cannot answer ("£60,000" of recovered property for what the bins cost).
         asked = list(dict.fromkeys(w.lower() for w in content_words(analysis.question)))
@@ -229,21 +229,7 @@ class ReadingAnswerer:
                                           or checks.sole_area(m.text, bodies[p.release_id])))]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
-                typed = checks.type_ok(analysis.expected, sp.text) or (
-                    analysis.expected == "money" and checks.asks_change(analysis.question)
-                    and checks.type_ok("percentage", sp.text))
-                shaped = typed and not checks.restates(sp.text, analysis.question, analysis.constraints)
-                if analysis.expected == "person" and checks.said_as_place(sp.text, p.text[sentence[0]:sp.start]):
-                    shaped = False  # "across County Durham and Darlington": a place, whoever is asked for
-                if analysis.expected == "person" and checks.officer_for_civilian(
-                        analysis.question, analysis.focus, p.text[sentence[0]:sp.start], sp.text):
-                    shaped = False  # "Detective Inspector Sarah Kaur" is not the man arrested
-                if checks.misread_figure(analysis.expected, analysis.focus, sp.text, p.text[sp.end:]):
-                    shaped = False  # "6.15" of 6.15am, "2,000" litres for people, "1,200" plants for how long
-                if analysis.expected == "count" and checks.is_share(sp.text, p.text[sp.end:]):
-                    shaped = False  # "Two in three farmers" is a share, not how many
-                if checks.unnamed(analysis.question, sp.text):
-                    shaped = False  # "a legally qualified chair" is no name
+                shaped = checks.shaped(analysis, sp.text, p.text[sentence[0]:sp.start], p.text[sp.end:])
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
                                  strict_missing, topic_missing[p.release_id], by_date=by_date, near=near)
                 cand.features = {
