@@ -53,7 +53,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from qa.pages import area_mentions
+from qa.pages import area_mentions, is_area
 from qa.questions import NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_NOUNS, PREPOSITIONS, QUESTION_WORDS, analyze
 
 NEUTER = {"it": "{s}", "its": "{s}'s", "they": "{s}", "them": "{s}", "their": "{s}'s", "theirs": "{s}'s",
@@ -144,9 +144,7 @@ def answered_thing(turn: Turn) -> str | None:
 
 def _place(name: str) -> bool:
     """Whether a name is only a police force area ("Norfolk", "the Thames Valley"): a where, never an "it"."""
-    bare = re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE)
-    found = area_mentions(bare)
-    return len(found) == 1 and found[0].group() == bare
+    return is_area(re.sub(r"^the\s+", "", name.strip(), flags=re.IGNORECASE))
 
 
 def _counted(question: str) -> str | None:
@@ -320,7 +318,7 @@ def _substitute(question: str, previous: str) -> str | None:
             if end > m.end():
                 return body[:m.start()] + f"{prep} {thing}" + body[end:] + "?"
         return f"{body} {prep} {thing}?"
-    if [m.group(0) for m in area_mentions(thing)] == [thing]:  # a force area for the last one named, else added
+    if is_area(thing):  # a force area for the last one named, else added
         named = area_mentions(body)
         others = [m for m in named if m.group(0) != thing]
         if others:

@@ -130,6 +130,12 @@ def area_mentions(text: str) -> list[re.Match]:
     return list(_AREA_RE.finditer(text))
 
 
+def is_area(words: str) -> bool:
+    """Whether ``words`` are a police force area's name and nothing else ("Thames Valley", "Dyfed-Powys", "Herts")."""
+    found = area_mentions(words)
+    return len(found) == 1 and found[0].group() == words
+
+
 def guess_area(text: str) -> str | None:
     """The police force area a text names most (first named wins a tie), or None."""
     counts = Counter(AREA_ALIASES.get(m, m) for m in _AREA_RE.findall(text))

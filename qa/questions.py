@@ -193,10 +193,12 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     m = re.search(r"\bnames? of (?:the |his |her |their |both |all )?(?:\w+ )?(\w+)\b", q)
     if m and m.group(1) in PERSON_NOUNS | PEOPLE_PLURALS:  # "the names of the two men": people, named
         return "person", m.group(1)
-    if re.search(r"\bwhen\b(?!\s+\w+ing\b)|\bsince when\b|\bwhat time\b|\b(what|which) (date|day|year|month|period|time|week)\b|"
+    if re.search(r"\bwhen\b(?!\s+\w+ing\b)|\bsince when\b|\bwhat time\b|"  # not "when reporting"
+                 r"\b(what|which) (date|day|year|month|period|time|week)\b|"
                  r"\bover what period\b|\bby what date\b|\bon what date\b|\bin what year\b", q):
         return "date", None
-    if re.search(r"\bwhere\b", q) and not re.search(r"\bwhere\b.*\b(?:money|funding|funds?|cash|budget|grants?|income)\b.*\bcom(?:e|es|ing) from\b", q):
+    source = r"\bwhere\b.*\b(?:money|funding|funds?|cash|budget|grants?|income)\b.*\bcom(?:e|es|ing) from\b"
+    if re.search(r"\bwhere\b", q) and not re.search(source, q):
         return "place", None  # "where does the money come from?" asks for a source, said any way
     if re.search(r"\b(who|whom|whose)\b", q):
         return "person", None
@@ -274,12 +276,12 @@ def constraints(question: str) -> tuple[Constraint, ...]:
         add("time", m.group(), True, m.start())
     for m in YEAR.finditer(question):
         add("year", m.group(), True, m.start())
-    roads = [m.span() for m in ROAD.finditer(question)]  # and a year's: the 26 of "2025/26" is no number
-    roads += [m.span() for m in YEAR.finditer(question)]
+    # a road's digits ("M4") and a year's second half (the 26 of "2025/26") are no number
+    named = [m.span() for m in ROAD.finditer(question)] + [m.span() for m in YEAR.finditer(question)]
     for m in NUMBER.finditer(question):
-        if not YEAR.fullmatch(m.group()) and not any(a < m.start() < b for a, b in roads):
+        if not YEAR.fullmatch(m.group()) and not any(a < m.start() < b for a, b in named):
             add("number", m.group(), True, m.start())
-    tokens = list(re.finditer(r"[ABM]\d{1,4}\b|[A-Za-z][A-Za-z'’\-&.]*", question))
+    tokens = list(re.finditer(ROAD.pattern + r"|[A-Za-z][A-Za-z'’\-&.]*", question))
     i = 0
     while i < len(tokens):
         word = tokens[i].group()

@@ -179,7 +179,7 @@ def name_supported(name: str, text: str, normed: str | None = None) -> bool:
     # for "Thames Valley Police and Crime Commissioner … his Community Fund". The thing itself is two words at
     # least, and the first part is an area, not any name ("Michigan Network Inc." is no "Merit Network").
     if len(words) >= 3 and any(_phrase_in(words[k:], normed) and _phrase_in(words[:k], normed)
-                               and is_area(" ".join(words[:k])) for k in range(1, len(words) - 1)):
+                               and pages.is_area(" ".join(words[:k])) for k in range(1, len(words) - 1)):
         return True
     if is_acronym(name) or name.isupper() and 2 <= len(name) <= 7:
         return spells(name, text)
@@ -250,12 +250,6 @@ SHORT_FORM_HEADS = ORGANISATION_ENDINGS - {"Police", "Government", "Ministry"}
 FORCE_HEADS = frozenset({"Police", "Constabulary"})
 
 
-def is_area(words: str) -> bool:
-    """Whether ``words`` are a police force area's name ("Thames Valley", "Dyfed-Powys", "Herts")."""
-    found = pages.area_mentions(words)
-    return len(found) == 1 and found[0].group() == words
-
-
 def own_area(name: str, area: str | None) -> bool:
     """Whether ``name`` is the release's own force ("Essex Police" in a release of Essex Police): every fact of a
     force's release is that force's, whether or not its sentence says so. Not the bare area ("in Hertfordshire"):
@@ -263,14 +257,14 @@ def own_area(name: str, area: str | None) -> bool:
     if not area:
         return False
     place = re.sub(r"\s+(?:Police(?:\s+Service)?|Constabulary)$", "", name.strip())
-    return place != name.strip() and is_area(place) and pages.AREA_ALIASES.get(place, place) == area
+    return place != name.strip() and pages.is_area(place) and pages.AREA_ALIASES.get(place, place) == area
 
 
 def sole_area(name: str, release: str) -> bool:
     """Whether ``name`` is a force area and the only one its release names ("in Sussex" of a release that names no
     other area): every fact of it is that area's, whether or not its sentence says so. A release that names
     several (a joint unit's figures for three counties) must say the asked-for one near the answer."""
-    if not is_area(name):
+    if not pages.is_area(name):
         return False
     found = {pages.AREA_ALIASES.get(m.group(), m.group()) for m in pages.area_mentions(release)}
     return found == {pages.AREA_ALIASES.get(name, name)}
@@ -290,7 +284,7 @@ def said_short(name: str, near: str, release: str) -> bool:
     if head in FORCE_HEADS:
         return re.search(r"\b[Tt]he force\b", near) is not None
     person = len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?", w) for w in words) \
-        and not ({w for w in words} & ORGANISATION_ENDINGS or {w.lower() for w in words} & NAME_HEADS)
+        and not (set(words) & ORGANISATION_ENDINGS or {w.lower() for w in words} & NAME_HEADS)
     return person and re.search(rf"\b{re.escape(head)}\b", near) is not None
 
 
@@ -394,10 +388,10 @@ def counts_other(focus: str | None, after: str) -> str | None:
     noun ``focus``: "23 arrests" counts arrests, not the county lines asked about. None when it may be the same."""
     if not focus:
         return None
-    m = re.match(r"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){0,2}?([a-z][a-z\-]*[^s\W]s)\b", after)
-    if not m:
+    said = quantity_of(after)
+    if said is None:
         return None
-    said, asked = m.group(1), focus.split()[-1]
+    asked = focus.split()[-1]
     if said in MEASURES and asked not in MEASURES:
         return said  # "2,000 litres" is no count of people, whatever the people counted
     wanted = {spans.stem(w) for w in focus.split()}
@@ -419,14 +413,13 @@ def asks_change(question: str) -> bool:
     return bool(CHANGE.search(question.strip()))
 
 
-RANKED = re.compile(r"\b(?:Constable|Sergeant|Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|"
-                    r"Sgt|PCSO|Officer)\s+$")
+_RANKS = r"Constable|Sergeant|Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|Sgt|PCSO"
+RANKED = re.compile(rf"\b(?:{_RANKS}|Officer)\s+$")  # a rank (or "Officer") right before a name
 CIVILIANS = frozenset("""man woman boy girl men women boys girls suspect suspects victim victims driver drivers
 defendant defendants offender offenders motorist motorists teenager teenagers""".split())
 
 
-RANK_FIRST = re.compile(r"(?:(?:Detective|Chief|Deputy|Assistant|Acting|Temporary|Police)\s+)*(?:Constable|Sergeant|"
-                        r"Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|Sgt|PCSO)\s+[A-Z]")
+RANK_FIRST = re.compile(rf"(?:(?:Detective|Chief|Deputy|Assistant|Acting|Temporary|Police)\s+)*(?:{_RANKS})\s+[A-Z]")
 
 
 # Who a question may ask for that a police officer can be: a rank, a role, or anyone at all.
