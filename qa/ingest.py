@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import itertools
+import json
 import sqlite3
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,7 @@ from qa import keywords
 from qa.chunks import Chunker, chunking_key
 from qa.errors import QaError
 from qa.index import FaissIndex, exact_path
-from qa.releases import Release, corpus_files, load_corpus, real_path
+from qa.releases import LoadReport, Release, corpus_files, read_corpus, real_path
 from qa.settings import Settings
 from qa.snapshot import Manifest, current_dir, new_build_dir, publish
 from qa.store import Store
@@ -99,8 +101,46 @@ def ingest(settings: Settings, embedder: Embedder, paths: Sequence[Path] | None 
     return report
 
 
-def _previous_releases(settings: Settings, roots: list[Path]) -> tuple[dict[str, tuple], list[Release]]:
-    """The live snapshot's releases: their hashes, and those from sources outside ``roots`` (kept).
+class Spill:
+    """The releases an ingest will index, held on disk (SQLite, in the unpublished snapshot folder) while
+    it reads its sources, then handed back in (source, id) order, a batch at a time. So an ingest holds
+    no release's text beyond one batch, whatever the corpus's size, and the order of the chunks (and so
+    of the vectors) does not depend on the order the folders were given or the sources were read in.
+    Scratch: written without a journal, removed before the snapshot is published."""
+
+    NAME = "releases.sqlite.tmp"
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / self.NAME
+        self.db = sqlite3.connect(self.path)
+        self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
+                              "CREATE TABLE releases (source TEXT, id TEXT, record TEXT, PRIMARY KEY (source, id))")
+        self.count = 0
+
+    def add(self, releases: Iterable[Release]) -> None:
+        rows = ((r.source, r.id, json.dumps(asdict(r))) for r in releases)
+        while part := list(itertools.islice(rows, 1000)):
+            self.db.executemany("INSERT INTO releases VALUES (?, ?, ?)", part)
+            self.count += len(part)
+        self.db.commit()
+
+    def ordered(self, batch: int) -> Iterator[Release]:
+        """Every release added, by (source, id), read ``batch`` at a time (each batch a query of its own)."""
+        rows = self.db.execute("SELECT source, id, record FROM releases ORDER BY source, id LIMIT ?",
+                               (batch,)).fetchall()
+        while rows:
+            yield from (Release(**json.loads(record)) for _, _, record in rows)
+            rows = self.db.execute("SELECT source, id, record FROM releases WHERE (source, id) > (?, ?) "
+                                   "ORDER BY source, id LIMIT ?", (*rows[-1][:2], batch)).fetchall()
+
+    def remove(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _previous_releases(settings: Settings, roots: list[Path], spill: Spill) -> tuple[dict[str, tuple], set[str]]:
+    """The live snapshot's releases' hashes, and the ids of those from sources outside ``roots``: kept,
+    added to ``spill``.
 
     Read from the snapshot's SQLite store alone, so a damaged or incompatible vector or keyword
     index (which this ingest rebuilds anyway) never makes releases from other folders or sites
@@ -108,13 +148,13 @@ def _previous_releases(settings: Settings, roots: list[Path]) -> tuple[dict[str,
     """
     path = current_dir(settings.index_dir)
     if path is None:
-        return {}, []
+        return {}, set()
     try:
         store = Store(path / "qa.sqlite")
         try:
             previous = store.release_hashes()
-            kept = [store.release(rid) for rid, meta in previous.items()
-                    if not _under(meta[4], roots, settings.corpus_dir)]
+            kept = {rid for rid, meta in previous.items() if not _under(meta[4], roots, settings.corpus_dir)}
+            spill.add(store.each_release(sorted(kept)))
         finally:
             store.close()
     except sqlite3.Error as e:
@@ -126,49 +166,53 @@ def _previous_releases(settings: Settings, roots: list[Path]) -> tuple[dict[str,
 
 def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], progress,
                    rebuild: bool = False) -> IngestReport:
-    loaded = load_corpus(roots, settings.corpus_dir, settings.web_dir)
+    build = new_build_dir(settings.index_dir)
+    spill = Spill(build)
+    previous, kept_ids = ({}, set()) if rebuild else _previous_releases(settings, roots, spill)
+    kept_hashes = {previous[rid][0] for rid in kept_ids}
+    loaded = LoadReport()
     report = IngestReport(skipped=loaded.skipped, duplicates=loaded.duplicates)
+    new_ids: set[str] = set()
 
-    previous, kept = ({}, []) if rebuild else _previous_releases(settings, roots)
-    kept_hashes = {r.body_hash for r in kept}
-    kept_ids = {r.id for r in kept}
-    new: list[Release] = []
-    for r in loaded.releases:
-        if r.body_hash in kept_hashes or r.id in kept_ids:
-            report.duplicates.append((r.source, r.id))
-            continue
-        new.append(r)
-        old = previous.get(r.id)
-        if old is None:
-            report.added.append(r.id)
-        elif old[:4] != (r.body_hash, r.title, r.published, r.url):
-            report.updated.append(r.id)
-        else:
-            report.unchanged += 1
-    new_ids = {r.id for r in new}
+    def new_releases() -> Iterator[Release]:
+        for r in read_corpus(roots, settings.corpus_dir, loaded, settings.web_dir):
+            if r.body_hash in kept_hashes or r.id in kept_ids:
+                report.duplicates.append((r.source, r.id))
+                continue
+            new_ids.add(r.id)
+            old = previous.get(r.id)
+            if old is None:
+                report.added.append(r.id)
+            elif old[:4] != (r.body_hash, r.title, r.published, r.url):
+                report.updated.append(r.id)
+            else:
+                report.unchanged += 1
+            yield r
+
+    spill.add(new_releases())
     report.removed = sorted(rid for rid in previous if rid not in new_ids and rid not in kept_ids)
 
-    releases = sorted([*kept, *new], key=lambda r: (r.source, r.id))
     chunker = Chunker.for_embedder(embedder, settings.chunk_tokens, settings.chunk_overlap, settings.splitters)
-    build = new_build_dir(settings.index_dir)
     cache = EmbeddingCache(settings.index_dir / "cache.sqlite")
     try:
-        filled = fill_snapshot(build, releases, chunker, embedder, cache, settings.exact_index_max,
-                               settings.pq_index_min, settings.keyword_index, settings.ingest_batch, progress)
+        filled = fill_snapshot(build, spill.ordered(settings.ingest_batch), chunker, embedder, cache,
+                               settings.exact_index_max, settings.pq_index_min, settings.keyword_index,
+                               settings.ingest_batch, progress)
     finally:
         cache.close()
+        spill.remove()
     report.embedded = filled.embedded
     index = filled.index
     Manifest(
         model=embedder.name, dim=embedder.dim, index_type=index.kind, nprobe=index.nprobe,
         keyword_index=settings.keyword_index,
-        releases=len(releases), chunks=filled.chunks,
+        releases=filled.releases, chunks=filled.chunks,
         corpus_fingerprint=corpus_fingerprint([settings.corpus_dir], settings),
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), chunk_tokens=settings.chunk_tokens,
         chunk_overlap=settings.chunk_overlap,
     ).write(build / "manifest.json")
     publish(settings.index_dir, build)
-    report.releases, report.chunks = len(releases), filled.chunks
+    report.releases, report.chunks = filled.releases, filled.chunks
     return report
 
 
@@ -178,18 +222,19 @@ SCRATCH_VECTORS = "vectors.f32.tmp"
 
 @dataclass
 class Filled:
+    releases: int
     chunks: int
     embedded: int
     index: FaissIndex
 
 
-def fill_snapshot(build: Path, releases: Sequence[Release], chunker: Chunker, embedder: Embedder,
+def fill_snapshot(build: Path, releases: Iterable[Release], chunker: Chunker, embedder: Embedder,
                   cache: EmbeddingCache | None, exact_max: int, pq_min: int | None, keyword_index: str,
                   batch: int, progress=None) -> Filled:
     """Write ``releases``, their chunks, the vector index and the keyword index into the snapshot folder
     ``build`` (everything but the manifest).
 
-    ``batch`` releases at a time are chunked, stored and embedded (vectors from ``cache`` where it has
+    ``batch`` releases at a time (taken from ``releases`` as it goes, so it may be a stream) are chunked, stored and embedded (vectors from ``cache`` where it has
     them), and their vectors appended to a scratch file in ``build``, so the chunks and vectors held at
     once are one batch's, whatever the corpus's size. The vector index is then built from that file
     (an IVF-PQ index reads it in slices: :meth:`FaissIndex.build_from_file`) and the keyword index from
@@ -198,11 +243,12 @@ def fill_snapshot(build: Path, releases: Sequence[Release], chunker: Chunker, em
     next build removes."""
     store = Store.create(build / "qa.sqlite")
     scratch = build / SCRATCH_VECTORS
-    n = embedded = 0
+    n = embedded = count = 0
+    releases = iter(releases)
     try:
         with open(scratch, "wb") as out:
-            for lo in range(0, len(releases), batch):
-                part = releases[lo:lo + batch]
+            while part := list(itertools.islice(releases, batch)):
+                count += len(part)
                 chunks = [c for per in chunker.chunk_batch(part) for c in per]
                 store.add(part, chunks, first=n)
                 vectors, done = embed_with_cache(embedder, [c.embed_text for c in chunks], cache, progress)
@@ -216,4 +262,4 @@ def fill_snapshot(build: Path, releases: Sequence[Release], chunker: Chunker, em
                                        exact_path=exact_path(build / "vectors.faiss"))
     index.save(build / "vectors.faiss")
     scratch.unlink()
-    return Filled(n, embedded, index)
+    return Filled(count, n, embedded, index)

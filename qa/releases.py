@@ -291,11 +291,22 @@ def _str(value: object) -> str | None:
 
 
 def load_corpus(paths: Iterable[Path], corpus_root: Path, web_dir: Path | None = None) -> LoadReport:
-    """Read every file under ``paths``; bad files are skipped with their reason.
+    """Read every file under ``paths`` into memory; bad files are skipped with their reason (see
+    :func:`read_corpus`, which hands the releases over one at a time instead)."""
+    report = LoadReport()
+    report.releases.extend(read_corpus(paths, corpus_root, report, web_dir))
+    return report
+
+
+def read_corpus(paths: Iterable[Path], corpus_root: Path, report: LoadReport,
+                web_dir: Path | None = None) -> Iterator[Release]:
+    """Every release under ``paths``, one at a time, in the files' order; bad files are skipped with
+    their reason and a release whose body another already had is a duplicate, both written into
+    ``report`` (its ``releases`` are left alone). What is held between releases is their ids and body
+    hashes, never their text, so an ingest of any size can stream them.
 
     A file under ``web_dir`` (a crawl's mirror, :mod:`qa.crawler`) takes its id from its page's URL path
     (``news-2024-05-man-charged-after-burglary``), not from wherever that folder happens to lie."""
-    report = LoadReport()
     ids: set[str] = set()
     bodies: dict[str, str] = {}
     for path in corpus_files(paths):
@@ -330,8 +341,7 @@ def load_corpus(paths: Iterable[Path], corpus_root: Path, web_dir: Path | None =
                 continue
             ids.add(rid)
             bodies[release.body_hash] = rid
-            report.releases.append(release)
-    return report
+            yield release
 
 
 def _id_stem(rel: str, limit: int) -> str:

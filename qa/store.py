@@ -158,6 +158,13 @@ class Store:
         rows = self._all("SELECT * FROM releases WHERE id = ?", (release_id,))
         return _release(rows[0]) if rows else None
 
+    def each_release(self, ids: Sequence[str], batch: int = 500) -> Iterator[Release]:
+        """The releases with these ids (those the store has), read ``batch`` at a time."""
+        for lo in range(0, len(ids), batch):
+            part = ids[lo:lo + batch]
+            yield from map(_release, self._all(f"SELECT * FROM releases WHERE id IN ({','.join('?' * len(part))})",
+                                               part))
+
     def releases(self, offset: int = 0, limit: int = 50) -> list[Release]:
         rows = self._all("SELECT * FROM releases ORDER BY published DESC, id LIMIT ? OFFSET ?", (limit, offset))
         return [_release(r) for r in rows]

@@ -389,3 +389,51 @@ def test_a_corpus_past_the_pq_size_gets_ivfpq_from_vectors_never_all_in_memory(h
         assert (ids[:, 0] == np.arange(50)).mean() >= 0.9  # a chunk's own vector finds it
     finally:
         snap.close()
+
+
+def test_ingest_streams_releases_a_batch_at_a_time_in_source_order(hash_settings, tmp_path, monkeypatch):
+    """The releases are read into a scratch store, not memory, and handed to the chunker QA_INGEST_BATCH at a
+    time in (source, id) order, whatever order the folders were given in, kept releases from another folder
+    among them. While a batch is chunked, no other release is held in memory; the
+    scratch store is not published."""
+    import gc
+
+    from qa.chunks import Chunker
+    from qa.releases import Release
+
+    def write(folder: Path, names: str) -> Path:
+        folder.mkdir()
+        for name in names:
+            (folder / f"{name}.txt").write_text(f"Officers in Stream-{name} arrested a man on Friday after a "
+                                                f"burglary at house number {ord(name)} on the high street.\n")
+        return folder
+
+    first, second = write(tmp_path / "first", "acegikm"), write(tmp_path / "second", "bdfhjln")
+    parts: list[list[str]] = []
+    held: list[int] = []
+    real = Chunker.chunk_batch
+
+    def chunk_batch(self, part):
+        gc.collect()
+        held.append(sum(isinstance(o, Release) and "Stream-" in o.body for o in gc.get_objects()))
+        parts.append([r.source for r in part])
+        return real(self, part)
+
+    monkeypatch.setattr(Chunker, "chunk_batch", chunk_batch)
+    settings = hash_settings.model_copy(update={"corpus_dir": tmp_path, "ingest_batch": 4})
+    ingest(settings, HashEmbedder(64, "hash-64"), [first])
+    parts.clear(), held.clear()
+    report = ingest(settings, HashEmbedder(64, "hash-64"), [second])  # the first folder's releases are kept
+    sources = [s for part in parts for s in part]
+    assert report.releases == len(sources) == 14 and [len(p) for p in parts] == [4, 4, 4, 2]
+    assert sources == sorted(sources) and {s.split("/")[0] for s in sources} == {"first", "second"}
+    assert max(held) <= 4
+
+    reverse = settings.model_copy(update={"index_dir": tmp_path / "reverse"})
+    ingest(reverse, HashEmbedder(64, "hash-64"), [second, first])
+    assert _contents(reverse)[0] == _contents(settings)[0]
+    snap = check_consistent(settings)
+    try:
+        assert [p.name for p in snap.path.iterdir() if "tmp" in p.name] == []
+    finally:
+        snap.close()

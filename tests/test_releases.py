@@ -10,7 +10,7 @@ import pytest
 
 from qa.chunks import Chunker, word_counter
 from qa.errors import SkipFile
-from qa.releases import load_corpus, read_file
+from qa.releases import LoadReport, load_corpus, read_corpus, read_file
 
 from conftest import SAMPLE_CORPUS
 
@@ -242,3 +242,23 @@ def test_unsupported_format_is_skipped(tmp_path: Path):
     report = load_corpus([tmp_path], tmp_path)
     assert report.releases == []
     assert report.skipped[0][0] == "scan.pdf" and "not a supported format" in report.skipped[0][1]
+
+
+def test_read_corpus_hands_over_one_release_at_a_time(tmp_path: Path, monkeypatch):
+    """An ingest streams the corpus: the first release comes before the second file is read, and what the
+    reader keeps between files (ids, body hashes) still finds a duplicate and a clashing id."""
+    import qa.releases
+
+    body = "Officers arrested a man in Hitchin on Tuesday after a report of a stolen car.\n"
+    (tmp_path / "a.txt").write_text(body)
+    (tmp_path / "b.txt").write_text(body.replace("Tuesday", "Friday"))
+    (tmp_path / "c.txt").write_text(body)
+    read: list[str] = []
+    real = qa.releases.read_file
+    monkeypatch.setattr(qa.releases, "read_file", lambda path: read.append(path.name) or real(path))
+    report = LoadReport()
+    stream = read_corpus([tmp_path], tmp_path, report)
+    first = next(stream)
+    assert (first.source, read) == ("a.txt", ["a.txt"])
+    assert [r.source for r in stream] == ["b.txt"] and read == ["a.txt", "b.txt", "c.txt"]
+    assert report.duplicates == [("c.txt", first.id)] and report.releases == []
