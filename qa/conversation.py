@@ -246,6 +246,7 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
                   if c.kind == "name" and (about is None or c.text not in about) and not _personal(c.text)), None)
 
     counted = _counted(last.question)
+    generic: list[str] = []  # common nouns put for a pronoun: whose they are must come along
 
     def swap(m: re.Match) -> str:
         nonlocal changed, unresolved
@@ -254,6 +255,7 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
         referent = (place if w.lower() == "there" else thing) if table is NEUTER else (who or about)
         if w.lower() in ("they", "them", "their") and counted:
             referent = counted  # after "how many video doorbells …?", "them" are the doorbells, not the funder
+            generic.append(counted)
         elif w.lower() in ("they", "them", "their") and about and _personal(about):
             referent = about  # "they" may be people: "the Special Constables"
         if w.lower() == "this" and _before_noun(text, m.end()):
@@ -285,6 +287,9 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
         return Rewrite(text, "elided")
     if not changed:
         return None if text == question else Rewrite(text, "pronoun")
+    if generic and about and about.lower() not in text.lower():
+        # "the new call handlers" are any force's: the last question's subject says whose ("Surrey Police")
+        text = f"{text.rstrip(' ?')} ({about})?"
     # "it" made the thing the last answer named: a subject of its own, which other releases may say more about
     return Rewrite(text, "answer" if answered and answered in text else "pronoun")
 

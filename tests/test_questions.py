@@ -49,7 +49,8 @@ TYPES = [
     ("What will a Band D household pay for policing in 2025/26?", "money"),
     ("How fast was the stolen car going on the A1?", "count"),  # a speed
     ("How fast did they get there?", "description"),  # how long it took, said any way
-    ("What are the names of the two men charged?", "person"),  # people, named: "aged 31 and 42" is no answer
+    ("What are the names of the two men charged?", "person"),
+    ("How many 999 calls were answered in December?", "count"),  # a number before the counted noun  # people, named: "aged 31 and 42" is no answer
     ("Where does the money for the Community Fund come from?", "description"),  # a source, not a place
     ("Where did the stolen car come from?", "place"),
     ("How much has the commissioner secured for the unit?", "money"),  # a sum gained or lost, no thing named

@@ -87,7 +87,7 @@ def test_a_release_without_one_word_of_the_question_cannot_answer_it():
     assert not answerer({"£60,000": 8.0}).answer("How much did the bins cost to install?", [priced, burglary]).abstained
 
 
-def test_a_one_word_name_said_as_a_place_is_no_person():
+def test_a_name_said_as_a_place_is_no_person():
     text = ("Twelve bins were installed across County Durham and Darlington under Operation Sceptre. "
             "Chief Inspector Helen Ward leads the operation.")
     a = answerer({"Darlington": 6.0, "Chief Inspector Helen Ward": 5.0}).answer(
@@ -99,7 +99,12 @@ def test_a_one_word_name_said_as_a_place_is_no_person():
     assert checks.said_as_place("Shipley", "A 27-year-old man from ")  # where someone is from
     assert checks.said_as_place("Stockport, Trafford and Bury", "41 people have been targeted across ")
     assert not checks.said_as_place("Hamilton", "A statement from ")  # a statement comes from people too
-    assert not checks.said_as_place("Helen Ward", "Officers in ")  # two words: a name's shape, left to the reader
+    # any capitalised name right after "in", "near" … reads as a place, however many words it has (before, only
+    # one-word names did, and "Bury St Edmunds" answered "what was the motorcyclist's name?")
+    assert checks.said_as_place("Helen Ward", "Officers in ")
+    assert checks.said_as_place("Bury St Edmunds", "a collision on the A14 near ")  # a place's name of three words
+    assert checks.said_as_place("Knutsford on Christmas Eve, who blew 141", "a van driver stopped near ")
+    assert not checks.said_as_place("Helen Ward and the team", "the award went to ")
 
 
 def test_a_dateline_is_not_what_a_release_is_about():
@@ -266,6 +271,8 @@ def test_a_share_is_no_count_and_how_many_times_counts_occasions():
     ("duration", None, "1,200", " cannabis plants have been found", True),  # things, not a length of time
     ("duration", None, "16", " months in prison", False), ("count", "arrests", "157", " arrests", False),
     ("count", "litres", "2,000", " litres of fuel", False),
+    ("count", "reports", "29", "% last year", True), ("count", "calls", "91", " per cent of calls", True),  # a share
+    ("duration", None, "29", "%", True),
 ])
 def test_misread_figure(expected, focus, span, after, wrong):
     assert checks.misread_figure(expected, focus, span, after) is wrong
@@ -430,6 +437,7 @@ def test_the_sentence_picker_answers_when_the_reader_cannot_load():
     ("date", "over 400 years", False), ("date", "over 400", False), ("date", "2012", True), ("date", "in May 2016", True),
     ("count", "6.15am", False), ("duration", "9pm", False),  # a time of day is no count, nor a length of time
     ("duration", "16 months", True),
+    ("count", "tens of thousands of pounds", False), ("count", "tens of thousands of people", True),  # money is no count
 ])
 def test_type_ok(kind, span, ok):
     assert checks.type_ok(kind, span) is ok
@@ -482,3 +490,8 @@ def test_a_span_that_restates_the_question_is_not_an_answer(span, question, rest
     from qa.questions import analyze
 
     assert checks.restates(span, question, list(analyze(question).constraints)) is restated
+
+
+def test_a_counted_noun_may_come_after_three_words():
+    assert checks.quantity_of(" new rural special constables, drones") == "constables"
+    assert checks.counts_other("drones", " new rural special constables and drones") == "constables"

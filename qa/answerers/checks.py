@@ -67,9 +67,9 @@ def only_years(span: str) -> bool:
 def type_ok(expected: AnswerType, span: str) -> bool:
     """Whether ``span`` has the written shape of the ``expected`` type (see the module docstring)."""
     has_number = bool(DIGIT.search(span) or NUMBER_WORD.search(span))
-    if expected == "count":  # a number of things, not an amount of money, a share, a year or a time of day
-        return has_number and not re.search(r"[£$€%]|\bper ?cent\b", span, re.I) and not only_years(span) \
-            and not CLOCK.search(span)
+    if expected == "count":  # a number of things, not an amount of money (£ or "pounds"), a share, a year or a time
+        return has_number and not re.search(r"[£$€%]|\bper ?cent\b|\b(?:pounds?|pence|dollars?|euros?)\b", span, re.I) \
+            and not only_years(span) and not CLOCK.search(span)
     if expected == "money":
         return bool(MONEY.search(span)) and has_number or bool(re.search(r"[£$€]\s?\d", span))
     if expected == "percentage":
@@ -352,17 +352,24 @@ FROM_PLACE = re.compile(r"\b(?:man|woman|men|women|boy|girl|boys|girls|teenager|
                         r"residents|people|family|driver|drivers|motorist)\s+from\s+$")
 
 
+# A place's name: capitalised words, joined by the small words place names and their dates hold ("Bury St
+# Edmunds", "Newcastle upon Tyne", "Knutsford on Christmas Eve").
+PLACE_NAME = re.compile(r"[A-Z][\w'’\-]*(?:\s+(?:(?:on|upon|in|under|of|the|de|le)\s+)*[A-Z][\w'’\-]*)*")
+
+
 PLACE_LIST = re.compile(r"[A-Z][\w'’\-]*(?:, [A-Z][\w'’\-]*)*,? and [A-Z][\w'’\-]*")
 
 
 def said_as_place(span: str, before: str) -> bool:
-    """Whether a one-word name, or a list of them, is said as a place: right after "in", "at", "across" … and the
+    """Whether a name, or a list of them, is said as a place: right after "in", "at", "across" … and the
     capitalised words of a list ("across County Durham and Darlington", "across Stockport, Trafford and Bury"), or
     where someone is from ("a 27-year-old man from Shipley"). Such a span is no person."""
     said = span.strip()
     if PLACE_LIST.fullmatch(said):
         return bool(AT_PLACE.search(before))
-    return bool(re.fullmatch(r"[A-Z][\w'’\-]*", said)) and bool(AT_PLACE.search(before) or FROM_PLACE.search(before))
+    named = PLACE_NAME.match(said)  # the name may run on into its clause: "Knutsford on Christmas Eve, who blew …"
+    whole = named is not None and (named.end() == len(said) or said[named.end()] in ",;(")
+    return whole and bool(AT_PLACE.search(before) or FROM_PLACE.search(before))
 
 
 NAME_ASKED = re.compile(r"\bnames? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|\bcalled what\b", re.I)
@@ -460,20 +467,22 @@ TIME_UNITS = frozenset("""years months weeks fortnights days nights hours minute
 
 
 def quantity_of(after: str) -> str | None:
-    """The plural noun a number is a quantity of, right after it or past a word or two ("1,200 cannabis plants",
-    "2,000 litres"), or None."""
-    m = re.match(r"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){0,2}?([a-z][a-z\-]*[^s\W]s)\b", after)
+    """The plural noun a number is a quantity of, right after it or past up to three words ("1,200 cannabis plants",
+    "2,000 litres", "10 new rural special constables"), or None."""
+    m = re.match(r"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){0,3}?([a-z][a-z\-]*[^s\W]s)\b", after)
     return m.group(1) if m else None
 
 
 def misread_figure(expected: str, focus: str | None, span: str, after: str) -> bool:
-    """Whether a number is of the wrong kind for the question, read with the text after it: a time of day cut
-    short ("6.15" of "6.15am") for a count or a length of time; a measure ("2,000 litres") for how many people;
+    """Whether a number is of the wrong kind for the question, read with the text after it: a time of day or a
+    share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length of time; a measure ("2,000 litres") for how many people;
     a number of things ("1,200 cannabis plants") for how long."""
     if expected not in ("count", "duration") or not re.search(r"\d\W*$", span):
         return False
     if CLOCK.match(re.search(r"\d[\d.:]*\W*$", span).group().strip() + after[:4].rstrip()):
         return True
+    if re.match(r"\s?(?:%|per ?cent\b)", after, re.I):
+        return True  # "29" of "29%": a share, cut short
     noun = quantity_of(after)
     if expected == "count":
         return noun in MEASURES and (focus or "").split()[-1:] != [noun] and (focus or "") not in MEASURES
