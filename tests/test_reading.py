@@ -495,3 +495,26 @@ def test_a_span_that_restates_the_question_is_not_an_answer(span, question, rest
 def test_a_counted_noun_may_come_after_three_words():
     assert checks.quantity_of(" new rural special constables, drones") == "constables"
     assert checks.counts_other("drones", " new rural special constables and drones") == "constables"
+
+
+@pytest.mark.parametrize("question, span, before, after, other", [
+    ("What was the street value of the drugs?", "£18,000", "Officers seized around ", " in cash, 240 wraps", True),
+    ("What was the street value of the drugs?", "£18,000 in cash", "Officers seized around ", ", 240 wraps", True),
+    ("How much cash was in the machine?", "tens of thousands of pounds", "The damage left behind runs into ", ".", True),
+    ("How much damage was done to the shop?", "£80,000", "Damage to the shop is estimated at ", ".", False),
+    ("What were the plants worth?", "£1 million", "The plants had an estimated street value of ", ".", False),
+    ("What was the price GE paid for Alstom?", "$17 billion", "an offer from GE worth ", " was agreed", False),
+    ("How much was he fined?", "£1,150", "He was banned for 32 months and fined ", " when he appeared", False),
+    ("How much will a household pay?", "£14", "an extra ", " a year", False),  # no kind asked: undecided
+    ("How much did the scheme cost?", "£45,000", "The ", " scheme is paid for from seized money", False),  # none said
+])
+def test_sum_of_other(question, span, before, after, other):
+    assert checks.sum_of_other(question, span, before, after) is other
+
+
+def test_a_sum_of_another_kind_is_no_answer_to_the_sum_asked_for():
+    text = "Officers seized around £18,000 in cash and drugs with a street value of £40,000."
+    a = answerer({"£18,000": 8.0, "£40,000": 5.0}).answer("What was the street value of the drugs?", [passage(text)])
+    assert a.short_answer.text == "£40,000"
+    assert answerer({"£18,000": 8.0}).answer("What was the street value of the drugs?",
+                                             [passage("Officers seized around £18,000 in cash.")]).abstained

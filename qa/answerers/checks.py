@@ -489,6 +489,40 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     return noun is not None and noun not in TIME_UNITS and noun not in MEASURES
 
 
+# What a sum of money is, by the words said beside it: a question for one kind is not answered by a sum of another
+# ("what was the street value of the drugs?" by "£18,000 in cash"; "how much cash was in the machine?" by "the
+# damage runs into tens of thousands of pounds"). A price, a value, a cost and a sum spent or given are one kind:
+# the same sum is said all those ways ("an offer worth $17 billion" is the price paid; SQuAD 1.1 train).
+SUM_KINDS = {
+    "cash": "cash",
+    "damage": "damage damaged damages",
+    "loss": "stolen stole theft lost losses defrauded scammed conned swindled fraud",
+    "penalty": "fine fined fines compensation",
+    "salary": "salary salaries paid-a-year wage wages",
+    "price": "worth value valued cost costs costing costed price priced spend spent spending bill fee fees funding "
+             "fund funds funded grant grants invest invested investing investment awarded allocated budget",
+}
+_SUM_KIND = {w: kind for kind, words in SUM_KINDS.items() for w in words.split()}
+
+
+def _sum_kinds(words: list[str]) -> set[str]:
+    return {_SUM_KIND[w] for w in words if w in _SUM_KIND}
+
+
+def sum_of_other(question: str, span: str, before: str, after: str) -> bool:
+    """Whether a sum of money (``span``, which may hold words of its own: "£18,000 in cash") is said, by its words
+    and the nearest words beside it (five before, two after, within its clause), to be of another kind than the
+    question asks for. Undecided (False) when the question names no kind ("how much will a household pay?") or
+    the sum's words and neighbours name none."""
+    asked = _sum_kinds(re.findall(r"[a-z]+", question.lower()))
+    if not asked:
+        return False
+    near = (re.split(r"[,;:.!?]", before)[-1].lower().split()[-5:] + span.lower().split()
+            + re.split(r"[,;:.!?]", after)[0].lower().split()[:2])
+    said = _sum_kinds([w.strip("'’\"()") for w in near])
+    return bool(said) and not said & asked
+
+
 def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     """Whether a candidate ``span`` has the shape of the asked-for answer, read with its sentence's text ``before``
     it and the passage's text ``after`` it: the type's shape (:func:`type_ok`; a share also answers "how much …
@@ -504,6 +538,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
         return False
     if expected == "count" and is_share(span, after):  # "Two in three farmers" is a share, not how many
+        return False
+    if expected == "money" and sum_of_other(question, span, before, after):  # "£18,000 in cash" is no street value
         return False
     return not unnamed(question, span)  # "a legally qualified chair" is no name
 
