@@ -99,10 +99,12 @@ def test_a_name_said_as_a_place_is_no_person():
     assert checks.said_as_place("Shipley", "A 27-year-old man from ")  # where someone is from
     assert checks.said_as_place("Stockport, Trafford and Bury", "41 people have been targeted across ")
     assert not checks.said_as_place("Hamilton", "A statement from ")  # a statement comes from people too
-    # any capitalised name right after "in", "near" … reads as a place, however many words it has (before, only
-    # one-word names did, and "Bury St Edmunds" answered "what was the motorcyclist's name?")
-    assert checks.said_as_place("Helen Ward", "Officers in ")
+    # a name of several words is a place right after "near" ("Bury St Edmunds" answered "what was the
+    # motorcyclist's name?"), not after "in": a person as often ("in James Cameron's thriller")
+    assert not checks.said_as_place("Helen Ward", "Officers in ")
+    assert not checks.said_as_place("James Cameron", "his signature role, in ")
     assert checks.said_as_place("Bury St Edmunds", "a collision on the A14 near ")  # a place's name of three words
+    assert checks.said_as_place("Bury St Edmunds", "a 27-year-old man from ")
     assert checks.said_as_place("Knutsford on Christmas Eve, who blew 141", "a van driver stopped near ")
     assert not checks.said_as_place("Helen Ward and the team", "the award went to ")
 
