@@ -76,3 +76,39 @@ def test_squad2_report_questions_stay_above_the_floor():
     result, _ = s2.gold_paragraph(chosen, make_answerer(settings, make_embedder(settings.model, settings.batch_size)))
     problems = check(result, floor)
     assert not problems, "; ".join(problems)
+
+
+def test_gold_shapes_counts_the_right_answers_the_checks_reject(tmp_path):
+    from qa.evaluate.gold_shapes import measure
+
+    context = ("Twelve bins were installed across County Durham and Darlington. Chief Inspector Helen Ward leads "
+               "the operation, which made 157 arrests.")
+    qas = [{"question": "Who leads the bin operation?", "answers": [{"text": "Darlington",
+                                                                    "answer_start": context.index("Darlington")}]},
+           {"question": "Who leads the operation?", "answers": [{"text": "Helen Ward",
+                                                                "answer_start": context.index("Helen Ward")}]},
+           {"question": "How many arrests did it make?", "answers": [{"text": "157",
+                                                                     "answer_start": context.index("157")}]},
+           {"question": "Why were bins installed?", "answers": [{"text": "x", "answer_start": 0}]}]
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps({"data": [{"title": "t", "paragraphs": [{"context": context, "qas": qas}]}]}))
+    result = measure(path)
+    assert (result.questions, result.typed, result.rejected) == (3, 3, 1)
+    assert result.examples[0]["gold"] == "Darlington" and result.by_type == {"person": 1}
+
+
+@pytest.mark.slow
+def test_the_checks_reject_no_more_right_squad_train_answers_than_the_ceiling():
+    """A rule written from a handful of releases is measured on the gold answers of SQuAD 1.1 train (training
+    data): the checks must not reject more of them than tests/eval_floor.json allows."""
+    from qa.evaluate.gold_shapes import measure
+    from qa.settings import EVAL_DIR
+
+    path = EVAL_DIR / "squad-train" / "train-v1.1.json"
+    if not path.exists():
+        pytest.skip(f"{path} is missing: ../shared/eval must be beside the checkout")
+    floor = json.loads(FLOOR_FILE.read_text())["gold_shapes"]
+    result = measure(path, floor["articles"])
+    problems = check({"rejected": result.rejected}, floor)
+    shown = "; ".join(f"{e['question']!r} → {e['gold']!r}" for e in result.examples[-5:])
+    assert not problems, f"{'; '.join(problems)}. Last rejected: {shown}"

@@ -105,6 +105,32 @@ def followups(
                       f"{'refused' if r['with_history_abstained'] else r['with_history_release']}", highlight=False)
 
 
+@eval_app.command("gold-shapes")
+def gold_shapes(
+    path: Annotated[Path, typer.Argument(help="a SQuAD file: training data only, never a report half")]
+    = PROJECT_ROOT.parent / "shared" / "eval" / "squad-train" / "train-v1.1.json",
+    articles: Annotated[int, typer.Option(help="the first N articles")] = 200,
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
+    examples: Annotated[int, typer.Option(help="rejected gold answers to show")] = 10,
+) -> None:
+    """How many right answers the answer checks reject: each gold span of the asked-for type, read as the reader
+    answerer reads a candidate."""
+    from qa.evaluate.gold_shapes import measure
+
+    try:
+        result = measure(path, articles)
+    except ValueError as exc:
+        _fail(exc)
+    if as_json:
+        print(json.dumps(result.as_dict(examples), ensure_ascii=False))
+        return
+    out.print(f"{result.articles} articles, {result.questions} questions of a checked type, {result.typed} gold "
+              f"answers of the asked-for type: the checks reject {result.rejected} ({result.rejected_share:.2%}); "
+              f"by type {dict(result.by_type.most_common())}", highlight=False)
+    for e in result.examples[:examples]:
+        out.print(f"  {e['type']}: {e['question']!r} → {e['gold']!r} in “…{e['said']}…”", highlight=False)
+
+
 @eval_app.command("explain-failures")
 def explain_failures(
     questions: Annotated[Path, typer.Option(help="questions JSONL")] = DEFAULT_QUESTIONS,
