@@ -287,6 +287,10 @@ def test_a_question_for_a_name_is_not_answered_by_a_description():
     assert answerer({"a legally qualified chair": 6.0}).answer(asked, [passage(text)]).abstained
     named = "The panel, chaired by Jane Moss, found that he had breached the standards."
     assert not answerer({"Jane Moss": 6.0}).answer(asked, [passage(named)]).abstained
+    for said, unnamed in (("Albanian nationals", True), ("Shipley was arrested on suspicion", True), ("hip hop", True),
+                          ("FairPlay", False), ("Hizb ut-Tahrir", False), ("PubCo", False), ("Harry", False),
+                          ("OPCC", False), ("the Chair", False)):  # a capital inside a word is a name's
+        assert checks.unnamed(asked, said) is unnamed, said
 
 
 def test_a_count_beside_a_sentence_that_names_the_counted_noun_counts_something_else():

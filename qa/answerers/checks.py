@@ -386,11 +386,14 @@ NAME_ASKED = re.compile(r"\bnames? of\b|\bwhat (?:is|was|are|were) (?:it|they|he
 
 
 def unnamed(question: str, span: str) -> bool:
-    """Whether a question asks for a name ("what is the name of the chair?") and ``span`` holds no capitalised
-    word after its first ("a legally qualified chair" names no one)."""
-    return bool(NAME_ASKED.search(question)) and not any(
-        w[0].isupper() for w in re.findall(r"[A-Za-z][\w’'\-]*", span.strip())[1:]) and not re.match(
-        r"[A-Z][a-z]+$|[A-Z]{2,}", span.strip())
+    """Whether a question asks for a name ("what is the name of the chair?") and ``span`` is written as no name
+    ("a legally qualified chair", "Albanian nationals", "Shipley was arrested"): no capitalised word after its
+    first, and no capital letter inside a word ("FairPlay", "Hizb ut-Tahrir" are names). A lone capitalised word
+    or an acronym is a name."""
+    words = re.findall(r"[A-Za-z][\w’'\-]*", span.strip())
+    named = any(w[0].isupper() for w in words[1:]) or any(re.search(r"[A-Z]", w[1:]) for w in words) or bool(
+        re.match(r"[A-Z][a-z]+$", span.strip()))
+    return bool(NAME_ASKED.search(question)) and not named
 
 
 MEASURES = frozenset("""litres gallons tonnes tons kilos kilograms grams pounds ounces miles metres kilometres yards
