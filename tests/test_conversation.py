@@ -104,10 +104,13 @@ def test_he_after_a_narrowing_thing_is_not_the_thing():
 
 def test_they_after_how_many_are_the_things_counted_and_it_is_never_a_place():
     """"Them" after "how many video doorbells is the Commissioner funding?" are the doorbells (a Commissioner is
-    one person); "it" after "which team is investigating the Norfolk fuel thefts?" is not "the Norfolk": a force
+    one person), with the last question's subject beside them; "it" after "which team is investigating the Norfolk fuel thefts?" is not "the Norfolk": a force
     area is where, so the last question's words come along instead."""
     got = rewrite("Who pays for them?", turn("How many video doorbells is the Staffordshire Commissioner funding?"))
-    assert got == "Who pays for the video doorbells?"
+    assert got == "Who pays for the video doorbells (the Staffordshire Commissioner)?"
+    # the counted things are any force's: whose they are comes along ("Surrey Police")
+    got = rewrite("Where are they based?", turn("How many new call handlers has Surrey Police taken on?"))
+    assert got == "Where are the new call handlers based (Surrey Police)?"
     got = rewrite("What has it done?", turn("Which team is investigating the Norfolk fuel thefts?",
                                             "the rural crime team"))
     assert "Norfolk done" not in got and got.startswith("What has it done (")
