@@ -115,13 +115,11 @@ class Spill:
         self.db = sqlite3.connect(self.path)
         self.db.executescript("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                               "CREATE TABLE releases (source TEXT, id TEXT, record TEXT, PRIMARY KEY (source, id))")
-        self.count = 0
 
     def add(self, releases: Iterable[Release]) -> None:
         rows = ((r.source, r.id, json.dumps(asdict(r))) for r in releases)
         while part := list(itertools.islice(rows, 1000)):
             self.db.executemany("INSERT INTO releases VALUES (?, ?, ?)", part)
-            self.count += len(part)
         self.db.commit()
 
     def ordered(self, batch: int) -> Iterator[Release]:
@@ -134,6 +132,7 @@ class Spill:
                                    "ORDER BY source, id LIMIT ?", (*rows[-1][:2], batch)).fetchall()
 
     def remove(self) -> None:
+        """Close and delete the scratch file; a second call does nothing."""
         self.db.close()
         self.path.unlink(missing_ok=True)
 
@@ -168,6 +167,15 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
                    rebuild: bool = False) -> IngestReport:
     build = new_build_dir(settings.index_dir)
     spill = Spill(build)
+    try:
+        return _build(settings, embedder, roots, progress, rebuild, build, spill)
+    finally:
+        spill.remove()
+
+
+def _build(settings: Settings, embedder: Embedder, roots: list[Path], progress, rebuild: bool, build: Path,
+           spill: Spill) -> IngestReport:
+    """Read the releases into ``spill``, fill the snapshot folder ``build`` from it, and publish it."""
     previous, kept_ids = ({}, set()) if rebuild else _previous_releases(settings, roots, spill)
     kept_hashes = {previous[rid][0] for rid in kept_ids}
     loaded = LoadReport()
@@ -200,7 +208,7 @@ def _ingest_locked(settings: Settings, embedder: Embedder, roots: list[Path], pr
                                settings.ingest_batch, progress)
     finally:
         cache.close()
-        spill.remove()
+    spill.remove()  # before publishing: the scratch file is no part of the snapshot
     report.embedded = filled.embedded
     index = filled.index
     Manifest(
