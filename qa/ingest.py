@@ -242,9 +242,9 @@ def fill_snapshot(build: Path, releases: Iterable[Release], chunker: Chunker, em
     """Write ``releases``, their chunks, the vector index and the keyword index into the snapshot folder
     ``build`` (everything but the manifest).
 
-    ``batch`` releases at a time (taken from ``releases`` as it goes, so it may be a stream) are chunked, stored and embedded (vectors from ``cache`` where it has
-    them), and their vectors appended to a scratch file in ``build``, so the chunks and vectors held at
-    once are one batch's, whatever the corpus's size. The vector index is then built from that file
+    ``batch`` releases at a time (taken from ``releases`` as it goes, so it may be a stream) are chunked,
+    stored and embedded (vectors from ``cache`` where it has them), and their vectors appended to a scratch
+    file in ``build``, so the chunks and vectors held at once are one batch's, whatever the corpus's size. The vector index is then built from that file
     (an IVF-PQ index reads it in slices: :meth:`FaissIndex.build_from_file`) and the keyword index from
     the stored chunks. The scratch file (4 bytes × dimensions per chunk: 15 GB for 10M chunks of 384)
     is removed before this returns; a build that dies leaves it in its unpublished folder, which the

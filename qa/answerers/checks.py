@@ -68,8 +68,8 @@ def type_ok(expected: AnswerType, span: str) -> bool:
     """Whether ``span`` has the written shape of the ``expected`` type (see the module docstring)."""
     has_number = bool(DIGIT.search(span) or NUMBER_WORD.search(span))
     if expected == "count":  # a number of things, not an amount of money (£ or "pounds"), a share, a year or a time
-        return has_number and not re.search(r"[£$€%]|\bper ?cent\b|\b(?:pounds?|pence|dollars?|euros?)\b", span, re.I) \
-            and not only_years(span) and not CLOCK.search(span)
+        priced = re.search(r"[£$€%]|\bper ?cent\b|\b(?:pounds?|pence|dollars?|euros?)\b", span, re.I)
+        return has_number and not priced and not only_years(span) and not CLOCK.search(span)
     if expected == "money":
         return bool(MONEY.search(span)) and has_number or bool(re.search(r"[£$€]\s?\d", span))
     if expected == "percentage":
@@ -365,9 +365,9 @@ PLACE_LIST = re.compile(r"[A-Z][\w'’\-]*(?:, [A-Z][\w'’\-]*)*,? and [A-Z][\w
 
 def said_as_place(span: str, before: str) -> bool:
     """Whether a name, or a list of them, is said as a place: right after "in", "at", "across" … (a name of several
-    words: right after "near", "outside" or "throughout") and the
-    capitalised words of a list ("across County Durham and Darlington", "across Stockport, Trafford and Bury"), or
-    where someone is from ("a 27-year-old man from Shipley"). Such a span is no person."""
+    words: right after "near", "outside" or "throughout") and the capitalised words of a list ("across County
+    Durham and Darlington", "across Stockport, Trafford and Bury"), or where someone is from ("a 27-year-old man
+    from Shipley"). Such a span is no person."""
     said = span.strip()
     if PLACE_LIST.fullmatch(said):
         return bool(AT_PLACE.search(before))
@@ -488,8 +488,8 @@ def quantity_of(after: str) -> str | None:
 
 def misread_figure(expected: str, focus: str | None, span: str, after: str) -> bool:
     """Whether a number is of the wrong kind for the question, read with the text after it: a time of day or a
-    share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length of time; a measure ("2,000 litres") for how many people;
-    a number of things ("1,200 cannabis plants") for how long."""
+    share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length of time; a measure ("2,000
+    litres") for how many people; a number of things ("1,200 cannabis plants") for how long."""
     if expected not in ("count", "duration") or not re.search(r"\d\W*$", span):
         return False
     if CLOCK.match(re.search(r"\d[\d.:]*\W*$", span).group().strip() + after[:4].rstrip()):

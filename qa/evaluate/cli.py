@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from qa.errors import QaError
-from qa.settings import PROJECT_ROOT, get_settings
+from qa.settings import EVAL_DIR, PROJECT_ROOT, get_settings
 
 eval_app = typer.Typer(invoke_without_command=True, add_completion=False,
                        help="Measure retrieval, answers, citations, abstention and latency.")
@@ -108,7 +108,7 @@ def followups(
 @eval_app.command("gold-shapes")
 def gold_shapes(
     path: Annotated[Path, typer.Argument(help="a SQuAD file: training data only, never a report half")]
-    = PROJECT_ROOT.parent / "shared" / "eval" / "squad-train" / "train-v1.1.json",
+    = EVAL_DIR / "squad-train" / "train-v1.1.json",
     articles: Annotated[int, typer.Option(help="the first N articles")] = 200,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object on stdout")] = False,
     examples: Annotated[int, typer.Option(help="rejected gold answers to show")] = 10,
