@@ -148,7 +148,8 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     if re.search(r"\b(what|which) (percentage|proportion|per cent|percent|share|fraction)\b|\bper cent\b|"
                  r"\bpercentage\b|\bby how much\b", q):
         return "percentage", None
-    m = re.search(r"\bhow many\s+([a-z\d\-']+)", q)  # "how many 999 calls" counts calls
+    # "how many 999 calls" counts calls; "how many of the drivers arrested …" counts a part of the drivers
+    m = re.search(r"\bhow many\s+(?:of\s+(?:the|those|these|its|their|his|her)\s+)?([a-z\d\-']+)", q)
     if m or re.search(r"\b(what|which) (is the )?(number|total|figure|count) of\b", q):
         noun = m.group(1) if m else None
         if m:

@@ -77,6 +77,9 @@ FOCUS = [
     ("How many Victim Case Managers has Beacon introduced?", "victim case managers"),
     ("How many police officers were injured?", "police officers"),
     ("How many hate crimes were reported in Watford last year?", "hate crimes"),
+    # a part of a whole counts the whole's noun, not "of"
+    ("How many of the drivers arrested were over the limit?", "drivers"),
+    ("How many of those charged were remanded?", "charged"),
 ]
 
 

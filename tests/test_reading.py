@@ -199,6 +199,23 @@ def test_a_count_of_another_noun_right_after_it_is_no_count_of_the_asked_for_one
                                             [passage(partnership)]).abstained
 
 
+def test_a_plural_without_an_s_is_a_counted_noun_too():
+    """"How many women" is not answered by a count of drivers, nor "how many children" by one of adults; a count
+    that says the noun in its singular or plural does answer, and "how many people" takes any count of people."""
+    text = "Forty drivers were arrested during the summer campaign, which ran across the county for a month."
+    a = answerer({"Forty": 6.0}).answer("How many women were arrested during the summer campaign?", [passage(text)])
+    assert a.abstained and a.reason == "constraint_missing" and "women" in a.note
+    assert not answerer({"Forty": 6.0}).answer("How many people were arrested during the summer campaign?",
+                                               [passage(text)]).abstained
+    both = "Forty drivers, including six women, were arrested during the summer campaign."
+    six = answerer({"Forty": 6.0, "six": 5.0}).answer("How many women were arrested in the campaign?", [passage(both)])
+    assert not six.abstained and six.short_answer.text.startswith("six")
+    said = "Nine children were referred to the scheme this summer."
+    assert not answerer({"Nine": 6.0}).answer("How many children were referred to the scheme?",
+                                              [passage(said)]).abstained
+    assert checks.plural("children") and checks.plural("arrests") and not checks.plural("staff")
+
+
 def test_a_counted_acronym_may_be_spelled_out_in_the_counts_sentence():
     text = "The budget will allow the force to recruit 20 additional police community support officers."
     a = answerer({"20": 6.0}).answer("How many extra PCSOs will the budget pay for?", [passage(text)])

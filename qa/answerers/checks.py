@@ -187,6 +187,18 @@ def name_supported(name: str, text: str, normed: str | None = None) -> bool:
     return len(initials) >= 2 and re.search(rf"\b{initials}s?\b", text) is not None
 
 
+def _lemma(noun: str) -> str:
+    import lemminflect
+
+    return (lemminflect.getLemma(noun, upos="NOUN") or (noun,))[0]
+
+
+def plural(noun: str) -> bool:
+    """Whether a noun is plural: "arrests", and the plurals without an s ("women", "children")."""
+    w = noun.lower()
+    return w.endswith("s") or _lemma(w) != w
+
+
 def noun_supported(noun: str, normed: str) -> bool:
     """Whether the normalised text says a counted noun in one of its own forms: singular or plural, or the verb
     it names ("arrests": arrest, arrests, arrested, arresting). Not a looser prefix match, as for names:
@@ -194,7 +206,7 @@ def noun_supported(noun: str, normed: str) -> bool:
     w = _norm(noun).strip()
     if not w:
         return True
-    base = {w}
+    base = {w, _lemma(w)}  # "women": woman
     if w.endswith("ies"):
         base.add(w[:-3] + "y")
     if w.endswith("es"):
@@ -401,6 +413,9 @@ feet hours minutes seconds days weeks months years""".split())
 # Nouns that count anything a question may count: "157 people were arrested" answers "how many arrests?".
 ANY_COUNTED = frozenset("""people persons individuals men women children adults youths teenagers others cases incidents
 offences crimes reports times""".split())
+# Of those, the ones a question may ask for without naming a part of them: "how many women" asks for a part of the
+# people counted, so "58 drivers" does not answer it, but "how many people" is answered by any count of them.
+COUNTS_ALL = ANY_COUNTED - {"men", "women", "children", "adults", "youths", "teenagers"}
 
 
 def counts_other(focus: str | None, after: str) -> str | None:
@@ -415,7 +430,7 @@ def counts_other(focus: str | None, after: str) -> str | None:
     if said in MEASURES and asked not in MEASURES:
         return said  # "2,000 litres" is no count of people, whatever the people counted
     wanted = {spans.stem(w) for w in focus.split()}
-    if spans.stem(said) in wanted or said in ANY_COUNTED or asked in ANY_COUNTED:
+    if spans.stem(said) in wanted or said in ANY_COUNTED or asked in COUNTS_ALL:
         return None
     if any(said in kind and asked in kind for kind in (ORGANISATION_NOUNS, PERSON_NOUNS | PEOPLE_PLURALS, PLACE_NOUNS)):
         return None  # "15 agencies" for how many organisations: the same kind of thing, another word for it

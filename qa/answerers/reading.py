@@ -192,9 +192,11 @@ class ReadingAnswerer:
             if asked and not qstems & {spans.stem(w) for w in content_words(body)}:
                 topic_missing[rid] = topic_missing[rid] + [Constraint("noun", w, False) for w in asked[:3]]
         topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
-        # "how many times" counts occasions however they are said ("on 11 occasions", "twice"): no noun to find
+        # "how many times" counts occasions however they are said ("on 11 occasions", "twice"), and "how many people"
+        # any people ("seven men were arrested"): no noun to find
         focus = [_counted(analysis)] if analysis.expected == "count" and analysis.focus and \
-            analysis.focus.endswith("s") and len(analysis.focus) > 3 and analysis.focus != "times" else []
+            checks.plural(analysis.focus.split()[-1]) and len(analysis.focus) > 3 and \
+            analysis.focus not in ("times", "people") else []
         dated_only = not checks.asks_publishing(analysis.question)  # datelines answer only a question about them
         tops = [r.spans[0] for r in readings if r.spans]
         best_margin = max((s.margin for s in tops), default=-20.0)
@@ -218,7 +220,7 @@ class ReadingAnswerer:
                 strict_missing = (checks.missing(analysis.strict + not_in_lead[p.release_id], window)
                                   + checks.missing(focus, own))
                 # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
-                last = list(re.finditer(r"\d[\d,.]*", sp.text))
+                last = list(re.finditer(rf"\d[\d,.]*|{checks.NUMBER_WORD.pattern}", sp.text, re.I))
                 if focus and last and focus[0] not in strict_missing and checks.counts_other(
                         analysis.focus, sp.text[last[-1].end():] + p.text[sp.end:]):
                     strict_missing = strict_missing + focus
