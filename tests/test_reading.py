@@ -213,7 +213,8 @@ def test_a_plural_without_an_s_is_a_counted_noun_too():
     said = "Nine children were referred to the scheme this summer."
     assert not answerer({"Nine": 6.0}).answer("How many children were referred to the scheme?",
                                               [passage(said)]).abstained
-    assert checks.plural("children") and checks.plural("arrests") and not checks.plural("staff")
+    assert checks.plural("children") and checks.plural("arrests") and checks.plural("staff")
+    assert not checks.plural("age") and not checks.plural("money")
 
 
 def test_a_counted_acronym_may_be_spelled_out_in_the_counts_sentence():
@@ -292,6 +293,10 @@ def test_a_share_is_no_count_and_how_many_times_counts_occasions():
     ("count", "litres", "2,000", " litres of fuel", False),
     ("count", "reports", "29", "% last year", True), ("count", "calls", "91", " per cent of calls", True),  # a share
     ("duration", None, "29", "%", True),
+    # the measure may be inside the span; "how old", "how much" and "how many millions of tons" take measures
+    ("count", "people", "2,000 litres", ", worth £1,800", True), ("count", "age", "5,000 years", " old", False),
+    ("count", None, "985 grams", ".", False), ("count", "millions", "71.6 million", " tons of paper", False),
+    ("count", "liters", "22,000", " litres of water", False),
 ])
 def test_misread_figure(expected, focus, span, after, wrong):
     assert checks.misread_figure(expected, focus, span, after) is wrong

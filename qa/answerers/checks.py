@@ -32,7 +32,7 @@ import re
 from qa import pages
 from qa.answerers import spans
 from qa.dates import FULL_DATE, WEEKDAY_DATE
-from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_NOUNS, Analysis,
+from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_NOUNS, PLURALS, Analysis,
                           AnswerType, Constraint)
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -194,9 +194,9 @@ def _lemma(noun: str) -> str:
 
 
 def plural(noun: str) -> bool:
-    """Whether a noun is plural: "arrests", and the plurals without an s ("women", "children")."""
+    """Whether a noun is plural: "arrests", and the plurals without an s ("women", "people", "staff")."""
     w = noun.lower()
-    return w.endswith("s") or _lemma(w) != w
+    return w.endswith("s") or _lemma(w) != w or w in PLURALS
 
 
 def noun_supported(noun: str, normed: str) -> bool:
@@ -408,8 +408,8 @@ def unnamed(question: str, span: str) -> bool:
     return bool(NAME_ASKED.search(question)) and not named
 
 
-MEASURES = frozenset("""litres gallons tonnes tons kilos kilograms grams pounds ounces miles metres kilometres yards
-feet hours minutes seconds days weeks months years""".split())
+MEASURES = frozenset("""litres liters gallons tonnes tons kilos kilograms grams pounds ounces miles metres meters
+kilometres kilometers yards inches feet hours minutes seconds days weeks months years""".split())
 # Nouns that count anything a question may count: "157 people were arrested" answers "how many arrests?".
 ANY_COUNTED = frozenset("""people persons individuals men women children adults youths teenagers others cases incidents
 offences crimes reports times""".split())
@@ -505,15 +505,26 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     """Whether a number is of the wrong kind for the question, read with the text after it: a time of day or a
     share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length of time; a measure ("2,000
     litres") for how many people; a number of things ("1,200 cannabis plants") for how long."""
-    if expected not in ("count", "duration") or not re.search(r"\d\W*$", span):
+    numbers = list(re.finditer(r"\d[\d,.:]*", span))
+    if expected not in ("count", "duration") or not numbers:
         return False
-    if CLOCK.match(re.search(r"\d[\d.:]*\W*$", span).group().strip() + after[:4].rstrip()):
+    # read from the span's last figure on: the span may hold the measure itself ("2,000 litres" for how many people)
+    figure, inside = numbers[-1], span[numbers[-1].end():]
+    counted = (focus or "").split()[-1:]
+    measure = quantity_of(inside + " ")
+    if expected == "count" and measure in MEASURES and not (
+            counted and plural(counted[0]) and counted[0] not in MEASURES and not NUMBER_WORD.fullmatch(counted[0])
+            and _lemma(counted[0]) != _lemma(measure)):
+        return False  # "how old", "how much" and "what age" are answered in measures ("5,000 years", "985 grams")
+    after = inside + after
+    if CLOCK.match(figure.group().rstrip(",.") + after[:4].rstrip()):
         return True
     if re.match(r"\s?(?:%|per ?cent\b)", after, re.I):
         return True  # "29" of "29%": a share, cut short
     noun = quantity_of(after)
     if expected == "count":
-        return noun in MEASURES and (focus or "").split()[-1:] != [noun] and (focus or "") not in MEASURES
+        return noun in MEASURES and counted != [noun] and (focus or "") not in MEASURES and not (
+            counted and NUMBER_WORD.fullmatch(counted[0]))  # "how many millions of tons"
     return noun is not None and noun not in TIME_UNITS and noun not in MEASURES
 
 
