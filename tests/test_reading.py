@@ -275,6 +275,13 @@ def test_is_share(span, after, share):
     assert checks.is_share(span, after) is share
 
 
+def test_the_second_half_of_a_share_is_no_count_either():
+    assert checks.is_share("three", " farmers in Sussex", before="Two in ")
+    assert not checks.is_share("230", " cities", before="ranks at number 154 out of ")
+    assert not checks.is_share("three", " farmers", before="Officers spoke to ")
+    assert not checks.is_share("2019", "", before="14 in ")
+
+
 def test_a_share_is_no_count_and_how_many_times_counts_occasions():
     text = "Two in three farmers in Sussex have been a victim of crime in the last year, the survey found."
     assert answerer({"Two in three": 6.0}).answer("How many rural crimes were reported in Sussex?",

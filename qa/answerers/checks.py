@@ -482,12 +482,15 @@ def officer_for_civilian(question: str, focus: str | None, before: str, span: st
 _SMALL = r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)"
 
 
-def is_share(span: str, after: str) -> bool:
-    """Whether a number is the first half of a share ("Two in three farmers", "one out of five"): no count."""
+def is_share(span: str, after: str, before: str = "") -> bool:
+    """Whether a number is either half of a share ("Two in three farmers", "one out of five"): no count."""
     whole = r"(?:\d{1,3}|one|two|three|four|five|six|seven|eight|nine|ten)"  # not "14 in 2019"
     share = rf"\s+(?:in|out of)\s+{whole}\b(?![,.]?\d)"
     if re.search(rf"\b{_SMALL}{share}", span, re.I):
         return True  # the span holds it whole: "Two in three"
+    if re.search(r"\b(?:\d|one|two|three|four|five|six|seven|eight|nine)\s+in\s+$", before, re.I) and re.match(
+            rf"{whole}\b(?![,.]?\d)", span, re.I):
+        return True  # "three" of "Two in three"; but "154 out of 230 cities" counts the cities
     return bool(re.search(rf"\b{_SMALL}\W*$", span, re.I)) and bool(re.match(share, after, re.I))
 
 
@@ -576,7 +579,7 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
         return False
-    if expected == "count" and is_share(span, after):  # "Two in three farmers" is a share, not how many
+    if expected == "count" and is_share(span, after, before):  # "Two in three farmers" is a share, not how many
         return False
     if expected == "money" and sum_of_other(question, span, before, after):  # "£18,000 in cash" is no street value
         return False
