@@ -309,6 +309,22 @@ def test_misread_figure(expected, focus, span, after, wrong):
     assert checks.misread_figure(expected, focus, span, after) is wrong
 
 
+def test_how_long_is_not_answered_by_an_age_or_by_another_persons_sentence():
+    """"Megan Lloyd, 32," is her age, not how long she was missing; "jailed for 11 years" is a sentence, not how long
+    the officer has served. A unit in the question, a year, or a question about the sentence keeps them."""
+    assert checks.bare_length("How long was Megan Lloyd missing for?", "32", ", who was reported missing")
+    assert not checks.bare_length("How long was Megan Lloyd missing for?", "32", " hours before she was found")
+    assert not checks.bare_length("How long is the route in kilometres?", "8.4", " km) route")
+    assert not checks.bare_length("How long has the seat been held by Labour?", "1996", " and in 2014")
+    jailed = "She was nominated by a victim whose former partner was jailed for "
+    assert checks.term_of_other("How long has DC Priya Sharma been a police officer?", jailed)
+    assert not checks.term_of_other("How long was the former partner jailed for?", jailed)
+    assert not checks.term_of_other("How many years did he spend at Fort Monroe?", "He was imprisoned for ")
+    assert not checks.term_of_other("How long did the trial diet last?", "They received their diet for ")
+    text = "Megan Lloyd, 32, who was reported missing from Llanishen on Sunday, has been found safe."
+    assert answerer({"32": 6.0}).answer("How long was Megan Lloyd missing for?", [passage(text)]).abstained
+
+
 def test_a_question_for_a_name_is_not_answered_by_a_description():
     """"What is the name of the chair?" is not answered by "a legally qualified chair"."""
     text = "The panel, chaired by a legally qualified chair, found that he had breached the standards."

@@ -504,6 +504,31 @@ def quantity_of(after: str) -> str | None:
     return m.group(1) if m else None
 
 
+_UNIT = r"(?:year|month|week|fortnight|day|night|hour|min|sec|decade|centur|mile|km|kilomet|met|feet|foot|inch|yard)"
+
+
+def bare_length(question: str, span: str, after: str) -> bool:
+    """Whether "how long" is answered with a bare figure that no unit follows and the question names none: "Megan
+    Lloyd, 32, who was reported missing" gives her age, not how long she was missing. A year ("since 1996") may
+    answer how long."""
+    return (bool(re.search(r"\bhow long\b", question, re.I)) and not re.search(rf"\b{_UNIT}", question, re.I)
+            and bool(re.fullmatch(r"\d[\d,.]*", span.strip())) and not re.fullmatch(r"1[89]\d\d|20\d\d", span.strip())
+            and not re.match(rf"\W{{0,2}}(?:[a-z\-]+\s+)?{_UNIT}", after, re.I))
+
+
+TERM = re.compile(r"\b(?:jailed|sentenced|imprisoned|detained|banned|disqualified|suspended|locked up)\b"
+                  r"(?:\s+[\w\-]+){0,4}?\s+(?:for|to|of)\s+(?:a\s+)?$", re.I)
+ASKS_TERM = re.compile(r"\b(?:jail\w*|sentenc\w*|prison|imprison\w*|detain\w*|detention|custody|custodial|ban\w*|"
+                       r"disqualif\w*|suspend\w*|locked|serv\w*|spen\w*|get|got|given|receiv\w*|term|order|"
+                       r"behind bars)\b", re.I)
+
+
+def term_of_other(question: str, before: str) -> bool:
+    """Whether a length of time is a sentence or a ban ("jailed for 11 years") and the question asks how long of
+    something else ("how long has she been a police officer?")."""
+    return bool(TERM.search(before)) and not ASKS_TERM.search(question)
+
+
 def misread_figure(expected: str, focus: str | None, span: str, after: str) -> bool:
     """Whether a number is of the wrong kind for the question, read with the text after it: a time of day or a
     share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length of time; a measure ("2,000
@@ -578,6 +603,9 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
                                  or officer_for_civilian(question, analysis.focus, before, span)):
         return False
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
+        return False
+    if expected == "duration" and (bare_length(question, span, after)  # "Megan Lloyd, 32," for how long missing
+                                   or term_of_other(question, before)):  # "jailed for 11 years": not her service
         return False
     if expected == "count" and is_share(span, after, before):  # "Two in three farmers" is a share, not how many
         return False
