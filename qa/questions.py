@@ -169,7 +169,7 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
                     break
                 phrase.append(word)
             if noun not in DURATION_UNITS:
-                noun = " ".join(phrase) or noun
+                noun = " ".join(phrase) or (None if noun in AUX else noun)  # "how many have been charged"
         if noun in DURATION_UNITS and not re.search(rf"\b{noun} of\b", q):
             return "duration", noun
         return "count", noun

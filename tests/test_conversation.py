@@ -189,6 +189,7 @@ def test_the_follow_up_table_is_answered_from_the_right_release(real_service):
     assert m["all"]["n"] == 40
     assert m["all"]["with_history_right_release"] >= FLOOR["all"], m["all"]
     assert m["part:test"]["with_history_right_release"] >= FLOOR["test"], m["part:test"]
+    assert m["all"]["with_history_contains"] >= FLOOR["contains"], m["all"]
 
 
 # measured 2026-12-06 with the second-stage reader and its threshold (0.16): 0.700 and 0.643. The first-stage reader
@@ -204,4 +205,8 @@ def test_the_follow_up_table_is_answered_from_the_right_release(real_service):
 # Then (2026-12-06, night) "it" after "which plan …?" is the thing the answer named, a question of its own: 0.800
 # and 0.571 (tune 0.885 -> 0.923, f014).
 # Then a closing bracket of context narrows nothing (qa.questions.constraints): 0.825 and 0.643 (tune unchanged).
-FLOOR = {"all": 0.82, "test": 0.64}
+# Then (2026-12-07) a count or a length said inside the span is read with it ("over 100 pre-planned operations" is
+# no length of time): 0.800 and 0.643. The conversation lost (f016, tune) had been answered from the right release
+# but wrongly ("over 100 pre-planned operations" for how long the forces have collaborated; gold 2012) and is now
+# refused; the share of follow-ups whose answer holds the gold fact is unchanged at 0.500, so it is floored too.
+FLOOR = {"all": 0.80, "test": 0.64, "contains": 0.50}

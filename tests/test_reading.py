@@ -325,6 +325,26 @@ def test_how_long_is_not_answered_by_an_age_or_by_another_persons_sentence():
     assert answerer({"32": 6.0}).answer("How long was Megan Lloyd missing for?", [passage(text)]).abstained
 
 
+def test_a_step_of_a_case_does_not_answer_for_another():
+    """Arrested is not charged: "Seven people have been arrested" is no answer to how many have been charged, but a
+    sentence that says a later step says the earlier ones ("jailed" were convicted and charged)."""
+    assert checks.other_stage("How many people have been charged?", "Seven people have been arrested.")
+    assert checks.other_stage("How many of those arrested have been charged?", "Nine people were arrested.")
+    assert not checks.other_stage("How many of those arrested have been charged?", "Of those, six were charged.")
+    assert not checks.other_stage("How many were convicted?", "There were 73 new death sentences handed down.")
+    assert not checks.other_stage("How many people have been charged?", "Seven people appeared in court.")
+    assert not checks.other_stage("How many houses were searched?", "Officers arrested two men.")
+    text = "Seven people have been arrested after warrants were executed at five addresses."
+    a = answerer({"Seven": 6.0}).answer("How many people have been charged after the raids?", [passage(text)])
+    assert a.abstained
+
+
+def test_a_span_past_its_sentences_end_is_no_answer():
+    text = "Those arrested were aged between 16 and 52. Eleven have been charged with supply offences."
+    a = answerer({"16 and 52. Eleven": 9.0, "Eleven": 6.0}).answer("How many have been charged?", [passage(text)])
+    assert not a.abstained and a.short_answer.text == "Eleven"
+
+
 def test_a_question_for_a_name_is_not_answered_by_a_description():
     """"What is the name of the chair?" is not answered by "a legally qualified chair"."""
     text = "The panel, chaired by a legally qualified chair, found that he had breached the standards."

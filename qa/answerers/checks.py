@@ -529,6 +529,37 @@ def term_of_other(question: str, before: str) -> bool:
     return bool(TERM.search(before)) and not ASKS_TERM.search(question)
 
 
+# The steps of a case, each its own fact: a count or a date of arrests does not say how many were charged, nor when.
+# Words of one step are the step's own forms and the words said for it ("jailed" and "sentenced to prison").
+STAGES = {
+    "arrest": "arrest arrests arrested arresting",
+    "charge": "charge charges charged charging",
+    "convict": "convict convicts convicted conviction convictions guilty",
+    "jail": "jail jailed jailing prison imprisoned imprisonment custody sentence sentenced sentencing sentences",
+    "bail": "bail bailed",
+    "remand": "remand remanded",
+    "caution": "caution cautions cautioned",
+    "summons": "summons summonsed",
+}
+_STAGE = {w: stage for stage, words in STAGES.items() for w in words.split()}
+# A later step says the earlier ones happened: whoever was jailed was convicted, and whoever was convicted, charged.
+_IMPLIES = {"jail": {"convict", "charge"}, "convict": {"charge"}, "remand": {"charge"}}
+
+
+def _stages(text: str) -> list[str]:
+    text = re.sub(r"\b(?:in|free of|take|took|taking) charge\b", " ", text.lower())  # "the officer in charge"
+    return [_STAGE[w] for w in re.findall(r"[a-z]+", text) if w in _STAGE]
+
+
+def other_stage(question: str, sentence: str) -> bool:
+    """Whether the answer's own sentence tells a step of a case but not the one the question asks about (its last:
+    "how many of those arrested have been charged" asks about charges), said or implied: "Nine people were
+    arrested" does not say how many have been charged; "73 death sentences" does say how many were convicted."""
+    asked, said = _stages(question)[-1:], set(_stages(sentence))
+    implied = said.union(*(_IMPLIES.get(s, set()) for s in said))
+    return bool(said) and bool(set(asked) - implied)
+
+
 def misread_figure(expected: str, focus: str | None, span: str, after: str) -> bool:
     """Whether a number is of the wrong kind for the question, read with the text after it: a time of day or a
     share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length of time; a measure ("2,000
@@ -603,6 +634,9 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
                                  or officer_for_civilian(question, analysis.focus, before, span)):
         return False
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
+        return False
+    sentence = before + span + re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
+    if expected in ("count", "date", "duration") and other_stage(question, sentence):  # arrested, not charged
         return False
     if expected == "duration" and (bare_length(question, span, after)  # "Megan Lloyd, 32," for how long missing
                                    or term_of_other(question, before)):  # "jailed for 11 years": not her service

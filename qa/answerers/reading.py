@@ -210,6 +210,8 @@ class ReadingAnswerer:
                     continue  # a span across a line break joins two lines (a heading and a sentence), not a fact
                 k = next((i for i, (a, b) in enumerate(bounds) if a <= sp.start < b), 0)
                 sentence = bounds[k]
+                if sp.end > sentence[1] + 1 and p.text[sentence[1]:sp.end].strip():
+                    continue  # a span past its sentence's end ("16 and 52. Eleven") joins two facts, as across lines
                 if dated_only and checks.dateline(p.text[sentence[0]:sentence[1]]):
                     continue  # "Published: 2 February 2024" is when the release went out, not when they were arrested
                 near = (bounds[max(0, k - 1)][0], bounds[min(len(bounds) - 1, k + 1)][1])
