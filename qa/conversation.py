@@ -28,7 +28,10 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
    nor "there" for anything but another place the question named ("in Watford"; "to Watford"
    after a verb of going, "at Watford" after "arrive"): such a pronoun stays,
    and the last question's words are added for context; "he", "she", "him", "her", "his" for the person the last turn was about
-   (its short answer when it asked "who", else a person it named, else its subject).
+   (its short answer when it asked "who", else a person it named, else its subject when that is a person or a
+   role). With no person to stand for, "he" stays as it is, still about the last turn's releases: until
+   2026-12-07 it took the subject whatever it was, and showed "How old was the Croydon?" or "Which hospital was
+   Police thank public after missing kayaker found off Cornish coast taken to?" (a release title).
 4. **Elided subject** — a follow-up that names nothing of its own gets the last question's
    words added, without its wh-word and auxiliaries ("any change in the results (forensic
    samples have been re-tested after the Randox problem)?", "why (David Lloyd say about the
@@ -231,7 +234,8 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
         text = ""  # "and?", "so what?": nothing but the last question is left to ask
     text = text[:1].upper() + text[1:] if text else ""
     changed = unresolved = False
-    who = person(last, about)
+    # "he" and "she" stand for a person or a role, never for a release title or a place ("How old was the Croydon?")
+    who = person(last, about if about is not None and _personal(about) else None)
     # "it" cannot stand for a person or a role ("the PCC"), nor "there" for the subject: such a pronoun is left
     # as it is and the last question's words are added for context instead.
     # A thing the last question named, narrowing or not ("how many arrests under Operation Hotspot?"); when it
@@ -248,11 +252,13 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     counted = _counted(last.question)
     generic: list[str] = []  # common nouns put for a pronoun: whose they are must come along
 
+    kept_personal = False
+
     def swap(m: re.Match) -> str:
-        nonlocal changed, unresolved
+        nonlocal changed, unresolved, kept_personal
         w = m.group(0)
         table = NEUTER if w.lower() in NEUTER else PERSONAL
-        referent = (place if w.lower() == "there" else thing) if table is NEUTER else (who or about)
+        referent = (place if w.lower() == "there" else thing) if table is NEUTER else who
         if w.lower() in ("they", "them", "their") and counted:
             referent = counted  # after "how many video doorbells …?", "them" are the doorbells, not the funder
             generic.append(counted)
@@ -266,6 +272,9 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
         if w.lower() == "there" and (re.match(r"\s+(?:is|are|was|were|have|has)\b", text[m.end():], re.IGNORECASE)
                                      or re.search(r"\b(?:is|are|was|were)\s*$", text[:m.start()], re.IGNORECASE)):
             return w  # "there were", "how many are there": not a place
+        if referent is None and table is PERSONAL:
+            kept_personal = True  # "he" with no person to stand for stays "he", still about the last releases
+            return w
         if referent is None:
             unresolved = True
             return w
@@ -280,13 +289,15 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
 
     text = re.sub(r"\b(?:" + "|".join(sorted({*NEUTER, *PERSONAL}, key=len, reverse=True)) + r")\b", swap, text,
                   flags=re.IGNORECASE)
+    if kept_personal and not changed and not unresolved:
+        return Rewrite(text, "pronoun")  # asked as it was, about the last turn's releases
     if unresolved or not text or (not changed and not own_names):
         # the last question's words, not only its subject: "any change in the results?" after "how many samples
         # have been re-tested after the Randox problem?" is about the re-tested samples, not Randox at large
         text = f"{text.rstrip(' ?')} ({_gist(last.question)})?" if text else f"{last.question.rstrip(' ?')}?"
         return Rewrite(text, "elided")
     if not changed:
-        return None if text == question else Rewrite(text, "pronoun")
+        return None if text == question and not kept_personal else Rewrite(text, "pronoun")
     if generic and about and about.lower() not in text.lower():
         # "the new call handlers" are any force's: the last question's subject says whose ("Surrey Police")
         text = f"{text.rstrip(' ?')} ({about})?"
