@@ -23,8 +23,9 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
 3. **Pronouns** — "it", "its", "they", "their", "them", "this", "there" stand for the
    last question's subject (its first named thing that is not a narrowing place; when it
    named no thing but asked which one, "which plan …?", the thing its answer named, and the
-   follow-up is then a question of its own, not leaning on the last releases; else the
-   title of the release its answer cited) — but "it" never stands for a person or a role,
+   follow-up is then a question of its own, not leaning on the last releases; never the
+   title of the release its answer cited, which it was until 2026-12-07: "When were Appeal
+   after 86 breeding ewes stolen from farm near Hawes taken?") — but "it" never stands for a person or a role,
    nor "there" for anything but another place the question named ("in Watford"; "to Watford"
    after a verb of going, "at Watford" after "arrive"): such a pronoun stays,
    and the last question's words are added for context; "he", "she", "him", "her", "his" for the person the last turn was about
@@ -244,7 +245,10 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     if own is not None and _place(own):
         own = None  # "the Norfolk fuel thefts": Norfolk is where, not the thing "it" stands for
     answered = answered_thing(last) if own is None or _personal(own) else None
-    named = answered or (own if own is not None else about)
+    # a release title is no thing to put for "it" ("When were Appeal after 86 breeding ewes stolen … taken?"): the
+    # pronoun stays and the last question's words come along
+    titled = subject(last, lambda _: None) is None
+    named = answered or (own if own is not None else None if titled else about)
     thing = None if named is None or _personal(named) or _place(named) else named
     place = next((c.text for c in analyze(last.question).constraints
                   if c.kind == "name" and (about is None or c.text not in about) and not _personal(c.text)), None)
