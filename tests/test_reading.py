@@ -194,6 +194,9 @@ def test_a_count_of_another_noun_right_after_it_is_no_count_of_the_asked_for_one
     assert checks.counts_other("burglaries", " video doorbells for victims") == "doorbells"
     assert checks.counts_other("people", " litres of fuel have been taken") == "litres"
     assert checks.counts_other("arrests", " more arrests") is None
+    # a word for any thing of a kind takes another word for it, a word for some of them does not
+    assert checks.counts_other("organisations", " agencies from across the county") is None
+    assert checks.counts_other("mountain rescue volunteers", " police officers took part") == "officers"
     partnership = "The partnership of local organisations is made up of 15 agencies from across the county."
     assert not answerer({"15": 6.0}).answer("How many organisations make up the partnership?",
                                             [passage(partnership)]).abstained
@@ -343,6 +346,21 @@ def test_a_span_past_its_sentences_end_is_no_answer():
     text = "Those arrested were aged between 16 and 52. Eleven have been charged with supply offences."
     a = answerer({"16 and 52. Eleven": 9.0, "Eleven": 6.0}).answer("How many have been charged?", [passage(text)])
     assert not a.abstained and a.short_answer.text == "Eleven"
+
+
+def test_an_age_between_commas_is_no_count():
+    assert checks.said_as_age("people", "24", "Kyle Bramley, ", ", of Kirkby-in-Ashfield, is accused")
+    assert not checks.said_as_age("age", "24", "Kyle Bramley, ", ", of Kirkby-in-Ashfield, is accused")
+    assert not checks.said_as_age("arrests", "24", "In total, ", " arrests were made")
+
+
+def test_the_opposite_superlative_does_not_answer():
+    assert checks.opposite_superlative("How old was the youngest victim?", "His oldest victim, a 91-year-old widow.")
+    assert not checks.opposite_superlative("How old was the youngest victim?", "The youngest was 70, the oldest 91.")
+    assert not checks.opposite_superlative("How old was the youngest victim?", "The victims were aged 70 to 91.")
+    assert not checks.opposite_superlative("Which is the largest town?", "It is the largest town and smallest city.")
+    text = "His oldest victim, a 91-year-old widow, lost her wedding ring."
+    assert answerer({"91": 6.0}).answer("How old was the youngest of his victims?", [passage(text)]).abstained
 
 
 def test_a_question_for_a_name_is_not_answered_by_a_description():
