@@ -348,6 +348,16 @@ def test_a_span_past_its_sentences_end_is_no_answer():
     assert not a.abstained and a.short_answer.text == "Eleven"
 
 
+def test_which_officer_is_not_answered_by_a_force_and_a_short_answer_stays_on_its_line():
+    assert checks.body_for_role("Which officer is appealing for information?", "North Yorkshire Police")
+    assert not checks.body_for_role("Which officer is appealing for information?", "PC Tom Metcalfe")
+    assert not checks.body_for_role("Who is appealing for information?", "North Yorkshire Police")
+    text = "North Yorkshire Police\n\nOfficers from the Rural Taskforce, led by PC Tom Metcalfe, are appealing."
+    a = answerer({"North Yorkshire Police": 9.0, "PC Tom Metcalfe": 6.0}).answer(
+        "Which officer is appealing for information?", [passage(text)])
+    assert not a.abstained and a.short_answer.text == "PC Tom Metcalfe"
+
+
 def test_an_age_between_commas_is_no_count():
     assert checks.said_as_age("people", "24", "Kyle Bramley, ", ", of Kirkby-in-Ashfield, is accused")
     assert not checks.said_as_age("age", "24", "Kyle Bramley, ", ", of Kirkby-in-Ashfield, is accused")

@@ -252,7 +252,8 @@ def missing(constraints: list[Constraint], text: str) -> list[Constraint]:
 
 
 ORGANISATION_ENDINGS = frozenset("""Constabulary Police Council Commissioner Commissioners Office Service Services Unit
-Team Partnership Association Agency Authority Board Trust Committee Department Ministry Government""".split())
+Team Partnership Association Agency Authority Board Trust Committee Department Ministry Government Taskforce Squad
+Division Branch""".split())
 FIGURES = ("count", "money", "percentage", "duration")
 # The heads a release shortens its own named body to ("Hertfordshire Constabulary" … "the Constabulary"). Not
 # "Police" or "Government": "the police" and "the Government" are said of any force or government.
@@ -581,6 +582,17 @@ def opposite_superlative(question: str, sentence: str) -> bool:
                for a, b in _OPPOSITES for one, other in ((a, b), (b, a)))
 
 
+ROLE_ASKED = re.compile(r"\b(?:which|what)\s+(?:[a-z\-]+\s+)?(?:officers?|detectives?|constables?|sergeants?|"
+                        r"inspectors?|superintendents?|spokes(?:man|woman|person))\b", re.I)
+
+
+def body_for_role(question: str, span: str) -> bool:
+    """Whether "which officer …?" is answered with a body ("North Yorkshire Police", "the Rural Crime Team"): a
+    role asked for is a person."""
+    words = re.findall(r"[A-Za-z]+", span)
+    return bool(ROLE_ASKED.search(question)) and bool(words) and words[-1] in ORGANISATION_ENDINGS
+
+
 def said_as_age(focus: str | None, span: str, before: str, after: str) -> bool:
     """Whether a bare figure is someone's age, written between commas after their name ("Kyle Bramley, 24, of
     Kirkby"), for a count of something else."""
@@ -658,7 +670,7 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if not typed or restates(span, question, analysis.constraints):
         return False
     # a person is not a place ("across County Durham and Darlington"), nor an officer for the man arrested
-    if expected == "person" and (said_as_place(span, before)
+    if expected == "person" and (said_as_place(span, before) or body_for_role(question, span)
                                  or officer_for_civilian(question, analysis.focus, before, span)):
         return False
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people

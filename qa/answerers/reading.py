@@ -366,7 +366,7 @@ def _counted(analysis: Analysis) -> Constraint:
 
 
 def _short(analysis: Analysis, c: Candidate) -> str:
-    end = _extend_unit(c.passage.text, c.span.end, analysis.focus)
+    end = _extend_unit(c.passage.text, c.span.end, analysis.focus if analysis.expected in checks.FIGURES else None)
     return c.passage.text[c.span.start:end].strip(" ,;:")
 
 
@@ -377,7 +377,7 @@ def _extend_unit(text: str, end: int, focus: str | None) -> int:
         return end
     wanted = {spans.stem(w) for w in focus.split()}
     for _ in focus.split():
-        m = re.match(r"\s+([A-Za-z][\w\-]*)", text[end:])
+        m = re.match(r"[ \t]+([A-Za-z][\w\-]*)", text[end:])  # never over a line break to the next paragraph
         if not (m and spans.stem(m.group(1)) in wanted):
             break
         end += m.end()
