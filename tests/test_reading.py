@@ -335,6 +335,8 @@ def test_a_step_of_a_case_does_not_answer_for_another():
     assert checks.other_stage("How many of those arrested have been charged?", "Nine people were arrested.")
     assert not checks.other_stage("How many of those arrested have been charged?", "Of those, six were charged.")
     assert not checks.other_stage("How many were convicted?", "There were 73 new death sentences handed down.")
+    assert not checks.other_stage("How many burglaries are the two men arrested accused of?",
+                                  "Two men have been charged in connection with a series of 17 burglaries.")
     assert not checks.other_stage("How many people have been charged?", "Seven people appeared in court.")
     assert not checks.other_stage("How many houses were searched?", "Officers arrested two men.")
     text = "Seven people have been arrested after warrants were executed at five addresses."

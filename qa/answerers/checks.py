@@ -550,8 +550,11 @@ STAGES = {
     "summons": "summons summonsed",
 }
 _STAGE = {w: stage for stage, words in STAGES.items() for w in words.split()}
-# A later step says the earlier ones happened: whoever was jailed was convicted, and whoever was convicted, charged.
-_IMPLIES = {"jail": {"convict", "charge"}, "convict": {"charge"}, "remand": {"charge"}}
+# A later step says the earlier ones happened: whoever was jailed was convicted, whoever was convicted was charged,
+# and whoever was charged, remanded or bailed had been arrested ("the two men arrested … are accused of 17
+# burglaries" is answered by "charged with 17 burglaries"). Not the other way: an arrest says no charge.
+_IMPLIES = {"jail": {"convict", "charge", "arrest"}, "convict": {"charge", "arrest"}, "remand": {"charge", "arrest"},
+            "charge": {"arrest"}, "bail": {"arrest"}}
 
 
 def _stages(text: str) -> list[str]:
