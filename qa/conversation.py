@@ -266,7 +266,7 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
         if w.lower() in ("they", "them", "their") and counted:
             referent = counted  # after "how many video doorbells …?", "them" are the doorbells, not the funder
             generic.append(counted)
-        elif w.lower() in ("they", "them", "their") and about and _personal(about):
+        elif w.lower() in ("they", "them", "their") and about and _personal(about) and not titled:
             referent = about  # "they" may be people: "the Special Constables"
         if w.lower() == "this" and _before_noun(text, m.end()):
             return w  # "this scheme": a determiner, not a pronoun

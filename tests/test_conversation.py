@@ -97,6 +97,15 @@ def test_a_release_title_never_stands_in_for_it():
     assert got.question == "Who paid for it (I hand in a knife)?" and got.leans_on_last
 
 
+def test_they_is_no_release_title_either():
+    """A title about people ("Appeal after man seriously injured in Inverness city centre assault") is still a
+    title: "they" stays and the last question's words come along."""
+    titles = {"inverness": "Appeal after man seriously injured in Inverness city centre assault"}
+    got = resolve("How old is the man they are looking for?",
+                  turn("Where did the assault happen?", ids=("inverness",)), titles.get)
+    assert "Appeal after" not in got.question and got.leans_on_last
+
+
 def test_he_after_a_narrowing_thing_is_not_the_thing():
     """Only "it" takes a narrowing thing: "he" after "who is in charge under Operation Sceptre?" is never
     "Operation Sceptre", nor a release title ("What did Knife amnesty bins installed across County Durham say?",
