@@ -366,12 +366,13 @@ def _counted(analysis: Analysis) -> Constraint:
 
 
 def _short(analysis: Analysis, c: Candidate) -> str:
-    end = _extend_unit(c.passage.text, c.span.end, analysis.focus if analysis.expected in checks.FIGURES else None)
+    end = _extend_unit(c.passage.text, c.span.end, analysis.focus)
     return c.passage.text[c.span.start:end].strip(" ,;:")
 
 
 def _extend_unit(text: str, end: int, focus: str | None) -> int:
-    """Extend a count's span over the asked-for noun right after it, each of its words that follows in turn:
+    """Extend a span over the asked-for noun right after it on the same line ("Mongol and Turkic" → "Mongol and
+    Turkic tribes"), each of its words that follows in turn:
     "157" → "157 arrests", "twelve" → "twelve knife amnesty bins" (never stopping half way, at "twelve knife")."""
     if not focus:
         return end
