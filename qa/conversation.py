@@ -127,6 +127,11 @@ def subject(turn: Turn, title_of: Callable[[str], str | None], things: bool = Fa
     if topic:
         the = re.search(rf"\bthe\s+{re.escape(topic[0])}", turn.question, re.IGNORECASE)
         return f"the {topic[0]}" if the else topic[0]
+    return release_title(turn, title_of)
+
+
+def release_title(turn: Turn, title_of: Callable[[str], str | None]) -> str | None:
+    """The title of the first release the turn's answer cited."""
     for rid in turn.answer_release_ids[:1]:
         title = (title_of(rid) or "").rstrip("….").strip()
         if title:
@@ -212,7 +217,9 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     if not history:
         return None
     last = history[-1]
-    about = subject(last, title_of)
+    named_subject = subject(last, lambda _: None)
+    titled = named_subject is None  # what the last turn was about is at best a release title: no subject to put in
+    about = named_subject if named_subject is not None else release_title(last, title_of)
     swapped = _substitute(question, last.question)
     if swapped:
         return Rewrite(swapped, "substitution")
@@ -247,7 +254,6 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     answered = answered_thing(last) if own is None or _personal(own) else None
     # a release title is no thing to put for "it" ("When were Appeal after 86 breeding ewes stolen … taken?"): the
     # pronoun stays and the last question's words come along
-    titled = subject(last, lambda _: None) is None
     named = answered or (own if own is not None else None if titled else about)
     thing = None if named is None or _personal(named) or _place(named) else named
     place = next((c.text for c in analyze(last.question).constraints
@@ -301,7 +307,7 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
         text = f"{text.rstrip(' ?')} ({_gist(last.question)})?" if text else f"{last.question.rstrip(' ?')}?"
         return Rewrite(text, "elided")
     if not changed:
-        return None if text == question and not kept_personal else Rewrite(text, "pronoun")
+        return None if text == question else Rewrite(text, "pronoun")  # a kept "he" returned above
     if generic and about and about.lower() not in text.lower():
         # "the new call handlers" are any force's: the last question's subject says whose ("Surrey Police")
         text = f"{text.rstrip(' ?')} ({about})?"

@@ -23,6 +23,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import frontmatter
@@ -58,8 +59,10 @@ class Release:
     # qa.crawler), dateline or weekday (qa.dates)
     date_source: str | None = None
 
-    @property
+    @cached_property
     def body_hash(self) -> str:
+        """Of the body with its whitespace collapsed; computed once a release (de-duplication, the ingest's
+        comparison with the last snapshot and the store each read it)."""
         return hashlib.sha1(" ".join(self.body.split()).encode()).hexdigest()
 
 
