@@ -50,7 +50,7 @@ chairman chairwoman man woman boy girl spokesperson spokesman spokeswoman judge 
 deputy manager founder member members volunteer volunteers visitor visitors name""".split())
 GAIN_VERBS = frozenset("""secured secure secures lost lose loses losing received receive receives won win wins earned
 earn earns owed owe owes stolen stole scammed defrauded conned swindled claimed claim claims made make makes
-taken""".split())
+taken promised offered given""".split())
 PEOPLE_PLURALS = frozenset("men women children boys girls suspects victims defendants offenders".split())
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
@@ -59,7 +59,9 @@ trusts association associations business businesses foundation committee party c
 PLACE_NOUNS = frozenset("""town towns city cities village villages county counties area areas place places
 location locations street streets road roads country countries region regions district districts borough
 boroughs ward wards station stations venue venues site sites hospital hospitals prison prisons""".split())
-DATE_NOUNS = frozenset("year years date dates day days month months period time times week weeks".split())
+DATE_NOUNS = frozenset("year years date dates day days month months period time times week weeks deadline".split())
+# "how much a year", "how much per hour": a rate of pay or cost, asked without a money word
+RATE = re.compile(r"(?:a|an|per|each|every) (?:year|month|week|day|hour|night|shift)\b")
 DURATION_NOUNS = frozenset("sentence sentences duration length".split())
 # Things with proper names: asked for by "which/what … name", answered by a capitalised name.
 NAME_HEADS = frozenset("""operation operations scheme schemes project projects programme programmes campaign
@@ -178,14 +180,18 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return ("money" if MONEY_WORDS & set(words) or "£" in q else "count"), m.group(1)
     m = re.search(r"\bhow much\s+(\w+)", q)
     if m:  # "how much cannabis": an amount of a thing; "how much has she secured / lost / did it cost": money
-        said_money = MONEY_WORDS & set(words) or "£" in q
+        said_money = MONEY_WORDS & set(words) or "£" in q or RATE.match(q, m.start(1))  # "how much a year"
         asked_thing = m.group(1) not in AUX and m.group(1) not in MONEY_WORDS and m.group(1) not in ("more", "less")
         gained = not asked_thing and GAIN_VERBS & set(words)  # "how much has she secured / have they lost?"
         return ("money" if said_money or gained else "count"), None
     if re.search(r"\bhow long\b|\bfor how long\b|\bhow many (years|months|weeks|days|hours)\b", q):
         return "duration", None
-    if re.search(r"\bhow old\b|\bwhat age\b", q):
+    if re.search(r"\bhow old\b|\bwhat age\b|^(?:what|which) (?:is|was|are|were) (?:the |his |her |their )?"
+                 r"(?:\w+ )?age\b", q):  # "what is the minimum age to …"
         return "count", "age"
+    m = re.search(r"^(?:what|which) (?:weight|quantity|volume|amount) of (?!money\b|cash\b)(\w+)", q)
+    if m:  # "what weight of drugs": an amount of a thing, as "how much cannabis"
+        return "count", None
     if re.search(r"^what (?:will|would|does|do|did|is|are) .*\b(?:pay|cost)\b(?! for\s*\??$)", q):
         return "money", None  # "what will a Band D household pay for policing?"; not "what did it pay for?"
     if re.search(r"\bhow fast\b.*\b(?:go|going|went|drive|driving|drove|travel\w*|ride|riding|rode)\b|"

@@ -57,6 +57,11 @@ TYPES = [
     ("How much have older people lost to courier fraudsters?", "money"),
     ("How much land did the farmers lose?", "count"),  # an amount of a thing
     ("What should callers quote when reporting a fuel theft?", "description"),  # "when reporting": no date asked
+    ("How much an hour do the marshals at the match get?", "money"),  # a rate, asked without a money word
+    ("How much had the courier been offered for the trip?", "money"),  # a sum offered, no thing named
+    ("What is the minimum age to join the police cadets?", "count"),  # an age, asked by its noun
+    ("What weight of heroin was found in the lorry?", "count"),  # an amount of a thing, as "how much heroin"
+    ("What is the deadline for entries to the community awards?", "date"),
 ]
 
 
