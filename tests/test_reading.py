@@ -307,6 +307,9 @@ def test_a_share_is_no_count_and_how_many_times_counts_occasions():
     ("count", "people", "2,000 litres", ", worth £1,800", True), ("count", "age", "5,000 years", " old", False),
     ("count", None, "985 grams", ".", False), ("count", "millions", "71.6 million", " tons of paper", False),
     ("count", "liters", "22,000", " litres of water", False),
+    # a number of years for a date: "for 19 years" is a length of time; "12,000 years ago" and "Top 7 week" are dates
+    ("date", None, "19", " years. She leads", True), ("date", None, "12", " months ago", False),
+    ("date", None, "Top 7", " week, and the judges", False), ("date", None, "2019", " years", False),
 ])
 def test_misread_figure(expected, focus, span, after, wrong):
     assert checks.misread_figure(expected, focus, span, after) is wrong
@@ -579,6 +582,18 @@ def test_a_name_must_be_a_phrase_not_its_words_scattered():
     assert checks.name_supported("Road Policing Unit", "the Road Policing Unit secured")
     assert checks.name_supported("Police and Crime Commissioner", "the Police and Crime Commissioner said")
     assert not checks.name_supported("Road Policing Unit", "on the road, policing needs far more than one small unit")
+
+
+def test_a_long_name_may_be_asked_for_short():
+    """"Cleveland Commissioner" and "Cleveland PCC" for "Cleveland Police and Crime Commissioner": the first words
+    open the long name and the last ends it, or is the initials of the rest. Not another area's, nor half a name."""
+    text = "The Office of the Cleveland Police and Crime Commissioner said. Kent Fire and Rescue Service came."
+    assert checks.name_supported("Cleveland Commissioner", text)
+    assert checks.name_supported("Cleveland PCC", text)
+    assert checks.name_supported("Kent FRS", text)
+    assert not checks.name_supported("Essex Commissioner", text)
+    assert not checks.name_supported("Cleveland Service", text)
+    assert not checks.name_supported("Kent PCC", text)
 
 
 @pytest.mark.parametrize("span,question,restated", [

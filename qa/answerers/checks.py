@@ -166,6 +166,25 @@ def _spelled_in_words(acronym: str, text: str) -> bool:
                and not any(w.lower() in _SMALL_WORDS for w in words[i:i + n]) for i in range(len(words) - n + 1))
 
 
+def shortened(words: list[str], text: str) -> bool:
+    """Whether a name of two words or more is a longer name of ``text`` said short: its first words open part of
+    that name and its last word ends it ("Cambridgeshire Commissioner" for "Cambridgeshire Police and Crime
+    Commissioner"), or its last word is the initials of the rest ("Cambridgeshire PCC")."""
+    head, last = [_norm(w).strip() for w in words[:-1]], words[-1]
+    for run in re.finditer(r"[A-Z][\w’'\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w’'\-]*)+", text):
+        said = run.group().split()
+        normed = [_norm(w).strip() for w in said]
+        start = next((i for i in range(len(said) - len(head)) if normed[i:i + len(head)] == head), None)
+        if start is None:
+            continue
+        rest = said[start + len(head):]
+        if len(rest) >= 2 and normed[-1] == _norm(last).strip():
+            return True
+        if is_acronym(last) and "".join(w[0] for w in rest if w[0].isupper()) == last.rstrip("s"):
+            return True
+    return False
+
+
 def is_acronym(name: str) -> bool:
     """"PCC", "PCSOs": a name that a release may say in words instead, or by a role ("the Commissioner")."""
     return re.fullmatch(r"[A-Z]{2,6}s?", name) is not None
@@ -190,6 +209,8 @@ def name_supported(name: str, text: str, normed: str | None = None) -> bool:
         return True
     if is_acronym(name) or name.isupper() and 2 <= len(name) <= 7:
         return spells(name, text)
+    if len(words) >= 2 and shortened(words, text):
+        return True
     initials = "".join(w[0] for w in words if w[0].isupper())
     return len(initials) >= 2 and re.search(rf"\b{initials}s?\b", text) is not None
 
@@ -615,8 +636,13 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     """Whether a number is of the wrong kind for the question, read from the span's last figure on (the span may
     hold its unit): a time of day or a share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length
     of time; a measure ("2,000 litres", in the span or after it) for how many people, though "how old", "what
-    age" and "how much" take one; a number of things ("1,200 cannabis plants") for how long."""
+    age" and "how much" take one; a number of things ("1,200 cannabis plants") for how long; a number of years,
+    months … ("19" of "for 19 years") for a date."""
     numbers = list(re.finditer(r"\d[\d,.:]*", span))
+    if expected == "date" and numbers and not spans.DATE.search(span):  # "19" of "for 19 years" is no date
+        return not span[numbers[-1].end():].strip() and re.match(
+            r"[\s-]*(?:years|months|weeks|days|hours|minutes)\b(?!\s+(?:ago|earlier|later|after|before|since)\b)",
+            after, re.I) is not None
     if expected not in ("count", "duration") or not numbers:
         return False
     # read from the span's last figure on: the span may hold the measure itself ("2,000 litres" for how many people)
