@@ -310,6 +310,8 @@ def test_a_share_is_no_count_and_how_many_times_counts_occasions():
     # a number of years for a date: "for 19 years" is a length of time; "12,000 years ago" and "Top 7 week" are dates
     ("date", None, "19", " years. She leads", True), ("date", None, "12", " months ago", False),
     ("date", None, "Top 7", " week, and the judges", False), ("date", None, "2019", " years", False),
+    # "a six-month operation" is a length of time, not a count of what it seized; "a six-year-old" is an age
+    ("count", "bikes", "six-month", " operation", True), ("count", "age", "six-year-old", " girl", False),
 ])
 def test_misread_figure(expected, focus, span, after, wrong):
     assert checks.misread_figure(expected, focus, span, after) is wrong

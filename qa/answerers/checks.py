@@ -638,6 +638,9 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     of time; a measure ("2,000 litres", in the span or after it) for how many people, though "how old", "what
     age" and "how much" take one; a number of things ("1,200 cannabis plants") for how long; a number of years,
     months … ("19" of "for 19 years") for a date."""
+    if expected == "count" and (focus or "").split()[-1:] not in (["age"], ["years"], ["months"], ["weeks"], ["days"]) \
+            and re.search(rf"(?:\d|{NUMBER_WORD.pattern})-(?:year|month|week|day|hour|minute)\b(?!-old)", span, re.I):
+        return True  # "a six-month operation" is a length of time, no count of the bikes it seized
     numbers = list(re.finditer(r"\d[\d,.:]*", span))
     if expected == "date" and numbers and not spans.DATE.search(span):  # "19" of "for 19 years" is no date
         return not span[numbers[-1].end():].strip() and re.match(
