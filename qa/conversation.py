@@ -7,7 +7,8 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
 
 1. **Substitution** — "what about Stevenage?", "and in 2019?", "how about for rape
    offences?": the last question is asked again with the new thing in place of its
-   narrowing name or year (or added to it when it had none). A police force area
+   narrowing name or year (or added to it when it had none), and "and on-call firefighters?"
+   after "how many special constables …?" in place of the things it counted. A police force area
    ("what about Cambridgeshire?") takes the place of the last force area the last
    question named, narrowing or not ("how many Hertfordshire cases …"), or is added
    ("… in Cambridgeshire?") when it named none. A longer "what about …"
@@ -58,7 +59,8 @@ from typing import Protocol
 from pydantic import BaseModel, Field
 
 from qa.pages import area_mentions, is_area
-from qa.questions import NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_NOUNS, PREPOSITIONS, QUESTION_WORDS, analyze
+from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_NOUNS, PLURALS, PREPOSITIONS,
+                          QUESTION_WORDS, analyze)
 
 NEUTER = {"it": "{s}", "its": "{s}'s", "they": "{s}", "them": "{s}", "their": "{s}'s", "theirs": "{s}'s",
           "this": "{s}", "there": "in {s}"}
@@ -354,6 +356,10 @@ def _substitute(question: str, previous: str) -> str | None:
     strict = [c for c in analyze(previous).constraints if c.kind == "name" and c.strict and not _personal(c.text)]
     if thing[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named
         return body.replace(strict[-1].text, thing, 1) + "?"
+    counted = _counted(previous)  # "and on-call firefighters?" after "how many special constables …?"
+    last_word = thing.split()[-1].lower()
+    if counted and thing[:1].islower() and (last_word.endswith("s") or last_word in PLURALS):
+        return re.sub(rf"\b{re.escape(counted.removeprefix('the '))}\b", thing, body, count=1, flags=re.IGNORECASE) + "?"
     return None  # nothing like it to swap: the other rules read it
 
 

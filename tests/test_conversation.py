@@ -35,6 +35,9 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
     ("How many arrests for burglary were made in Watford?", None, "how about for rape offences?",
      "How many arrests for rape offences were made in Watford?"),
     ("How many arrests were made in Watford?", None, "and at Stevenage?", "How many arrests were made at Stevenage?"),
+    # other things in place of the things the last question counted; "people" counts anyone, so no swap
+    ("How many drink drivers did Gwent Police catch over Christmas?", None, "And drug drivers?",
+     "How many drug drivers did Gwent Police catch over Christmas?"),
     # a police force area for the last one named, narrowing or not ("Durham cases"), else added
     ("How many Durham cases were affected by the forensic testing problem?", None, "What about Cleveland?",
      "How many Cleveland cases were affected by the forensic testing problem?"),
