@@ -312,6 +312,8 @@ def test_a_share_is_no_count_and_how_many_times_counts_occasions():
     ("date", None, "Top 7", " week, and the judges", False), ("date", None, "2019", " years", False),
     # "a six-month operation" is a length of time, not a count of what it seized; "a six-year-old" is an age
     ("count", "bikes", "six-month", " operation", True), ("count", "age", "six-year-old", " girl", False),
+    ("count", "terms", "two 4-year terms", ". In the", False),  # the terms counted, each four years long
+    ("count", "age", "28", " years. For every", False),  # "how old": years after the figure are its unit
 ])
 def test_misread_figure(expected, focus, span, after, wrong):
     assert checks.misread_figure(expected, focus, span, after) is wrong
@@ -584,6 +586,32 @@ def test_a_name_must_be_a_phrase_not_its_words_scattered():
     assert checks.name_supported("Road Policing Unit", "the Road Policing Unit secured")
     assert checks.name_supported("Police and Crime Commissioner", "the Police and Crime Commissioner said")
     assert not checks.name_supported("Road Policing Unit", "on the road, policing needs far more than one small unit")
+
+
+@pytest.mark.parametrize("question, span, after, sentence, unsaid", [
+    # the whole's count, from a sentence that says nothing of the part asked about
+    ("How many of the bikes seized in Gwent were stolen?", "61", " bikes", "Officers seized 61 bikes in Gwent.", True),
+    ("How many of the bikes seized in Gwent were stolen?", "61", " bikes",
+     "Of the 61 bikes seized, 14 had been stolen.", False),  # the sentence says the part
+    ("How many of the bikes seized in Gwent were stolen?", "14", " had been stolen",
+     "Officers seized 61 bikes in Gwent, 14 of them stolen.", False),  # the part's own figure
+    # SQuAD 1.1 train: the part said in other words, with no noun of the whole after the count
+    ("How many of the 200 arrested in the Montana Act were convicted?", "78", ", mostly of German",
+     "The Montana Act led to the arrest of over 200 individuals and the conviction of 78.", False),
+])
+def test_a_part_is_not_answered_by_the_whole(question, span, after, sentence, unsaid):
+    from qa.questions import analyze
+
+    assert checks.part_unsaid(question, analyze(question).focus, span, after, sentence) is unsaid
+
+
+@pytest.mark.parametrize("span, before, after, length", [
+    ("40", "has retired after ", " years in the force", True), ("19 years", "volunteered for ", ".", True),
+    ("2,700 years old", "it is over ", ".", False),  # an age said with "over"
+    ("28", "The median age was ", " years.", False), ("18-34", "went after ", " men", False),
+])
+def test_a_length_of_time_is_no_age(span, before, after, length):
+    assert checks.length_for_age("age", span, before, after) is length
 
 
 def test_a_long_name_may_be_asked_for_short():
