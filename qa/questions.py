@@ -317,7 +317,13 @@ def constraints(question: str) -> tuple[Constraint, ...]:
             i = j + 1
             continue
         low = word.lower()
-        if low in QUALIFIERS and not (low == "last" and re.match(r"\s+(?:year|month|week)", question[tokens[i].end():])):
+        # "last year" is a time, and "how long did the trial last?" a verb: neither asks for the last of anything
+        rest = question[tokens[i].end():]
+        verb = low == "last" and (not re.search(r"\w", rest) or re.match(r"\s+(?:for|until|till|into|beyond|through)\b", rest)
+                                  or i > 0 and tokens[i - 1].group().lower() in ("did", "does", "do", "will", "would",
+                                                                               "could", "can", "should", "might", "may", "to"))
+        if low in QUALIFIERS and not verb and not (
+                low == "last" and re.match(r"\s+(?:year|month|week)", question[tokens[i].end():])):
             if not (low == "first" and i > 0 and tokens[i - 1].group().lower() == "the"
                     and i + 1 < len(tokens) and tokens[i + 1].group().lower() in ("time",)):
                 add("qualifier", low, True, tokens[i].start())

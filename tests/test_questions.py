@@ -158,6 +158,14 @@ def test_a_closing_bracket_of_context_narrows_nothing():
                                                     "first 300 by Operation Sceptre?")
 
 
+def test_last_as_a_verb_is_no_qualifier():
+    assert [c for c in analyze("How long did the public inquiry last?").constraints if c.kind == "qualifier"] == []
+    assert [c for c in analyze("How long will the road closure last for residents?").constraints
+            if c.kind == "qualifier"] == []
+    assert [c.text for c in analyze("Who was the last officer to leave?").constraints
+            if c.kind == "qualifier"] == ["last"]
+
+
 def test_ordinal_qualifiers_are_kept_and_the_first_time_is_not_one():
     assert ("qualifier", "first", True) in constraints("Who was the first female chief constable of Durham?")
     assert not any(k == "qualifier" for k, *_ in constraints("When did the force use drones for the first time?"))
