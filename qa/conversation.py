@@ -359,7 +359,8 @@ def _substitute(question: str, previous: str) -> str | None:
     counted = _counted(previous)  # "and on-call firefighters?" after "how many special constables …?"
     last_word = thing.split()[-1].lower()
     if counted and thing[:1].islower() and (last_word.endswith("s") or last_word in PLURALS):
-        return re.sub(rf"\b{re.escape(counted.removeprefix('the '))}\b", thing, body, count=1, flags=re.IGNORECASE) + "?"
+        said = re.escape(counted.removeprefix("the "))
+        return re.sub(rf"\b{said}\b", thing, body, count=1, flags=re.IGNORECASE) + "?"
     return None  # nothing like it to swap: the other rules read it
 
 

@@ -84,6 +84,7 @@ CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b
                      r"\b(?:e-?mail|web|postal|home) address\b|\bwebsite\b|\bwhat is the address\b|"
                      r"\bwhere can (?:i|you|people) (?:read|find|download|see)\b|\bhow (?:can|do|should) (?:i|you) "
                      r"(?:contact|call|ring|email|reach)\b")
+MODALS = frozenset("did does do will would could can should might may to".split())  # before a verb: "did it last?"
 QUALIFIERS = {"alone": None, "only": None, "first": "first", "second": "second", "third": "third", "last": "last",
               "each": None, "per": None, "annual": "annual", "annually": "year",
               "every": None}
@@ -319,11 +320,9 @@ def constraints(question: str) -> tuple[Constraint, ...]:
         low = word.lower()
         # "last year" is a time, and "how long did the trial last?" a verb: neither asks for the last of anything
         rest = question[tokens[i].end():]
-        verb = low == "last" and (not re.search(r"\w", rest) or re.match(r"\s+(?:for|until|till|into|beyond|through)\b", rest)
-                                  or i > 0 and tokens[i - 1].group().lower() in ("did", "does", "do", "will", "would",
-                                                                               "could", "can", "should", "might", "may", "to"))
-        if low in QUALIFIERS and not verb and not (
-                low == "last" and re.match(r"\s+(?:year|month|week)", question[tokens[i].end():])):
+        ends = not re.search(r"\w", rest) or re.match(r"\s+(?:for|until|till|into|beyond|through)\b", rest)
+        verb = low == "last" and bool(ends or i > 0 and tokens[i - 1].group().lower() in MODALS)
+        if low in QUALIFIERS and not verb and not (low == "last" and re.match(r"\s+(?:year|month|week)", rest)):
             if not (low == "first" and i > 0 and tokens[i - 1].group().lower() == "the"
                     and i + 1 < len(tokens) and tokens[i + 1].group().lower() in ("time",)):
                 add("qualifier", low, True, tokens[i].start())

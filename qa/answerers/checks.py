@@ -603,6 +603,8 @@ def other_stage(question: str, sentence: str) -> bool:
 # Words before a figure that make it a length of time: "after 40 years", "for more than 19 years".
 LENGTH_BEFORE = re.compile(r"\b(?:for|after|over|within|spanning|lasting)\s+(?:(?:more|less|fewer) than\s+|nearly\s+|"
                            r"almost\s+|about\s+|around\s+|some\s+|the\s+(?:last|past)\s+)?$", re.I)
+
+
 def length_for_age(focus: str | None, span: str, before: str, after: str) -> bool:
     """Whether a figure asked for as an age is said as a length of time: a number of years after "for", "after",
     "over" … ("retired after 40 years", "volunteered for 19 years"), not "over 2,700 years old". On SQuAD 1.1 train
@@ -613,8 +615,10 @@ def length_for_age(focus: str | None, span: str, before: str, after: str) -> boo
     return re.match(r"\s*(?:years|months|weeks|days)\b(?!\s+old)", unit, re.I) is not None
 
 
-PART = re.compile(r"\bhow many of (?:the|those|these|its|their|his|her) (?P<whole>.+?)\s+(?:were|was|are|is|have|has|had|"
-                  r"did|do|does|will|would|could|can)\s+(?:been\s+|be\s+|not\s+)?(?P<part>[^?]+)", re.I)
+# "how many of the X <verb> …": the whole (X, and how it is described) and the part (what the verb says of some of it)
+PART = re.compile(r"\bhow many of (?:the|those|these|its|their|his|her) (?P<whole>.+?)\s+"
+                  r"(?:were|was|are|is|have|has|had|did|do|does|will|would|could|can)\s+(?:been\s+|be\s+|not\s+)?"
+                  r"(?P<part>[^?]+)", re.I)
 
 
 def part_unsaid(question: str, focus: str | None, span: str, after: str, sentence: str) -> bool:
@@ -679,12 +683,13 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     of time; a measure ("2,000 litres", in the span or after it) for how many people, though "how old", "what
     age" and "how much" take one; a number of things ("1,200 cannabis plants") for how long; a number of years,
     months … ("19" of "for 19 years") for a date."""
+    # "a six-month operation" is a length of time, no count of the bikes it seized; but "two four-year terms" counts
+    # terms (a figure before it), and "how old" or "how many months" take it
     joined = re.search(rf"(?:\d+|{NUMBER_WORD.pattern})-(?:year|month|week|day|hour|minute)\b(?!-old)", span, re.I)
     if expected == "count" and joined and (focus or "").split()[-1:] not in (["age"], ["years"], ["months"],
                                                                              ["weeks"], ["days"]) \
             and not re.search(rf"\d|{NUMBER_WORD.pattern}", span[:joined.start()], re.I):
-        return True  # "a six-month operation" is a length of time, no count of the bikes it seized ("two four-year
-        # terms" counts terms)
+        return True
     numbers = list(re.finditer(r"\d[\d,.:]*", span))
     if expected == "date" and numbers and not spans.DATE.search(span):  # "19" of "for 19 years" is no date
         return not span[numbers[-1].end():].strip() and re.match(
