@@ -429,6 +429,19 @@ def test_a_topic_named_in_the_release_but_not_near_the_answer_is_a_constraint_mi
                                              [passage(said, title="Police and Crime Commissioner's budget")]).abstained
 
 
+def test_sentences_that_go_on_about_someone_named_lean_on_the_sentence_that_named_them():
+    """"He was jailed for 14 weeks" two sentences after "Adrian Voicu": the sentence between opens with "He", so the
+    window reaches back to the name. Without such a chain the name two sentences back is not near."""
+    chained = ("Pickpockets were targeted at the station. Officers arrested six people. One of them, Adrian Voicu, 29, was seen lifting a phone. He was stopped at "
+               "the barriers and admitted three thefts. He was jailed for 14 weeks.")
+    a = answerer({"14 weeks": 6.0}).answer("How long was Adrian Voicu jailed for?", [passage(chained, title="News")])
+    assert not a.abstained and a.short_answer.text == "14 weeks"
+    broken = ("Pickpockets were targeted at the station. Officers arrested six people. One of them, Adrian Voicu, 29, was seen lifting a phone. Officers stopped a "
+              "second man at the barriers. He was jailed for 14 weeks.")
+    a = answerer({"14 weeks": 6.0}).answer("How long was Adrian Voicu jailed for?", [passage(broken, title="News")])
+    assert a.abstained and a.reason == "constraint_missing"
+
+
 def test_a_body_the_release_names_in_full_may_be_its_head_alone_near_the_answer():
     """"the Constabulary" near the answer stands for "Hertfordshire Constabulary" when the release names it in full
     (further away); not when the release never does, and "the police" never stands for a named force."""

@@ -61,6 +61,7 @@ FEATURES = ("margin", "best_margin", "score", "null", "is_top", "overlap", "sent
             "typed", "rank", "local")
 
 
+PRONOUN_OPENING = re.compile(r"\s*(?:He|She|They|It|His|Her|Their|Its)\b")
 TYPE_NAMES = {"count": "a number", "money": "an amount of money", "percentage": "a percentage", "date": "a date",
               "duration": "a length of time", "person": "a name", "organisation": "an organisation's name",
               "place": "a place", "contact": "a phone number or address"}
@@ -215,7 +216,13 @@ class ReadingAnswerer:
                 if dated_only and checks.dateline(p.text[sentence[0]:sentence[1]]):
                     continue  # "Published: 2 February 2024" is when the release went out, not when they were arrested
                 near = (bounds[max(0, k - 1)][0], bounds[min(len(bounds) - 1, k + 1)][1])
-                window = p.title + "\n" + p.text[near[0]:near[1]]
+                # A sentence that goes on about someone already named ("He was stopped … He was jailed for 14 weeks",
+                # after "One of those arrested, Adrian Voicu, …") leans on the one that named them: the window reaches
+                # back over sentences that open with a pronoun, two at most.
+                start = max(0, k - 1)
+                while start > 0 and k - start < 3 and PRONOUN_OPENING.match(p.text[bounds[start][0]:bounds[start][1]]):
+                    start -= 1
+                window = p.title + "\n" + p.text[bounds[start][0]:near[1]]
                 own = p.text[sentence[0]:sentence[1]]
                 # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
                 # a count beside a sentence that names the noun counts something else.
