@@ -4,7 +4,8 @@
 2. A name of the question that no retrieved passage mentions → refuse (``no_evidence``).
 3. The reader (:mod:`qa.reader`) reads every passage; its best spans are the candidates.
 4. Each candidate is checked (:mod:`qa.answerers.checks`): it must be of the expected
-   type, its sentence or the sentences beside it must support every strict constraint
+   type, its sentence or the sentences beside it (and back over sentences that open with a pronoun, "He was
+   jailed …", to the one that named them) must support every strict constraint
    ("in Watford alone", "in 2015"; a body the release names in full may be said there by its head, "the
    Constabulary"), for a count its own sentence must say the counted noun ("arrests"), and
    its release every other named thing; it must not restate the question (a span of the
