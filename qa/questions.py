@@ -318,16 +318,20 @@ def constraints(question: str) -> tuple[Constraint, ...]:
             i = j + 1
             continue
         low = word.lower()
-        # "last year" is a time, and "how long did the trial last?" a verb: neither asks for the last of anything
-        rest = question[tokens[i].end():]
-        ends = not re.search(r"\w", rest) or re.match(r"\s+(?:for|until|till|into|beyond|through)\b", rest)
-        verb = low == "last" and bool(ends or i > 0 and tokens[i - 1].group().lower() in MODALS)
-        if low in QUALIFIERS and not verb and not (low == "last" and re.match(r"\s+(?:year|month|week)", rest)):
+        if low in QUALIFIERS and not (low == "last" and _last_is_no_qualifier(
+                tokens[i - 1].group().lower() if i else "", question[tokens[i].end():])):
             if not (low == "first" and i > 0 and tokens[i - 1].group().lower() == "the"
                     and i + 1 < len(tokens) and tokens[i + 1].group().lower() in ("time",)):
                 add("qualifier", low, True, tokens[i].start())
         i += 1
     return tuple(found)
+
+
+def _last_is_no_qualifier(before: str, rest: str) -> bool:
+    """"last year" is a time, and "how long did the trial last (for residents)?" a verb: neither asks for the last
+    of anything. ``before``: the word before "last", lower-case; ``rest``: the question after it."""
+    return bool(re.match(r"\s+(?:year|month|week)", rest) or not re.search(r"\w", rest)
+                or re.match(r"\s+(?:for|until|till|into|beyond|through)\b", rest) or before in MODALS)
 
 
 def analyze(question: str) -> Analysis:

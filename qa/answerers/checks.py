@@ -38,10 +38,10 @@ import re
 
 from qa import pages
 from qa.answerers import spans
+from qa.answerers.extractive import content_words
 from qa.dates import FULL_DATE, WEEKDAY_DATE
 from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_NOUNS, PLURALS, Analysis,
                           AnswerType, Constraint)
-from qa.store import STOPWORDS
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -135,9 +135,12 @@ def _phrase_in(words: list[str], normed: str) -> bool:
     return re.search(r" " + r"(?: \w+){0,2} ".join(parts) + r" ", normed) is not None
 
 
+# Capitalised words in a row, with at most one small word between two of them: "Police and Crime Commissioner".
+CAPITALISED_RUN = re.compile(r"[A-Z][\w’'\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w’'\-]*)+")
+
+
 def _initials(text: str) -> set[str]:
-    runs = re.finditer(r"[A-Z][\w’'\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w’'\-]*)+", text)
-    return {"".join(w[0] for w in m.group().split() if w[0].isupper()) for m in runs}
+    return {"".join(w[0] for w in m.group().split() if w[0].isupper()) for m in CAPITALISED_RUN.finditer(text)}
 
 
 def spells(acronym: str, text: str) -> bool:
@@ -172,14 +175,15 @@ def shortened(words: list[str], text: str) -> bool:
     that name and its last word ends it ("Cambridgeshire Commissioner" for "Cambridgeshire Police and Crime
     Commissioner"), or its last word is the initials of the rest ("Cambridgeshire PCC")."""
     head, last = [_norm(w).strip() for w in words[:-1]], words[-1]
-    for run in re.finditer(r"[A-Z][\w’'\-]*(?:\s+(?:(?:and|of|the|for|&)\s+)?[A-Z][\w’'\-]*)+", text):
+    last_normed = _norm(last).strip()
+    for run in CAPITALISED_RUN.finditer(text):
         said = run.group().split()
         normed = [_norm(w).strip() for w in said]
         start = next((i for i in range(len(said) - len(head)) if normed[i:i + len(head)] == head), None)
         if start is None:
             continue
         rest = said[start + len(head):]
-        if len(rest) >= 2 and normed[-1] == _norm(last).strip():
+        if len(rest) >= 2 and normed[-1] == last_normed:
             return True
         if is_acronym(last) and "".join(w[0] for w in rest if w[0].isupper()) == last.rstrip("s"):
             return True
@@ -635,8 +639,7 @@ def part_unsaid(question: str, focus: str | None, span: str, after: str, sentenc
         return False
 
     def words(text: str) -> set[str]:  # singular: "drones" and "drone" are one word
-        return {re.sub(r"(?<=[^s])s$", "", w.lower()) for w in spans.WORD.findall(text)
-                if w.lower() not in STOPWORDS and len(w) > 1}
+        return {re.sub(r"(?<=[^s])s$", "", w.lower()) for w in content_words(text)}
     counted = quantity_of(span[numbers[-1].end():] + after)
     if counted is None or words(counted) != words(focus.split()[-1]):
         return False  # not a count of the whole's noun
@@ -685,9 +688,9 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     months … ("19" of "for 19 years") for a date."""
     # "a six-month operation" is a length of time, no count of the bikes it seized; but "two four-year terms" counts
     # terms (a figure before it), and "how old" or "how many months" take it
+    counted = (focus or "").split()[-1:]
     joined = re.search(rf"(?:\d+|{NUMBER_WORD.pattern})-(?:year|month|week|day|hour|minute)\b(?!-old)", span, re.I)
-    if expected == "count" and joined and (focus or "").split()[-1:] not in (["age"], ["years"], ["months"],
-                                                                             ["weeks"], ["days"]) \
+    if expected == "count" and joined and counted not in (["age"], ["years"], ["months"], ["weeks"], ["days"]) \
             and not re.search(rf"\d|{NUMBER_WORD.pattern}", span[:joined.start()], re.I):
         return True
     numbers = list(re.finditer(r"\d[\d,.:]*", span))
@@ -699,7 +702,6 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
         return False
     # read from the span's last figure on: the span may hold the measure itself ("2,000 litres" for how many people)
     figure, inside = numbers[-1], span[numbers[-1].end():]
-    counted = (focus or "").split()[-1:]
     measure = quantity_of(inside + " ")
     if expected == "count" and measure in MEASURES and not (
             counted and plural(counted[0]) and counted[0] not in MEASURES and not NUMBER_WORD.fullmatch(counted[0])
