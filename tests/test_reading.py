@@ -611,6 +611,9 @@ def test_a_name_must_be_a_phrase_not_its_words_scattered():
     # SQuAD 1.1 train: the part said in other words, with no noun of the whole after the count
     ("How many of the 200 arrested in the Montana Act were convicted?", "78", ", mostly of German",
      "The Montana Act led to the arrest of over 200 individuals and the conviction of 78.", False),
+    # a plural without an -s is the whole's noun too
+    ("How many of the young people referred to Fresh Track were girls?", "412", " young people referred",
+     "The evaluation looked at 412 young people referred to the scheme.", True),
 ])
 def test_a_part_is_not_answered_by_the_whole(question, span, after, sentence, unsaid):
     from qa.questions import analyze
@@ -653,6 +656,8 @@ def test_a_span_that_restates_the_question_is_not_an_answer(span, question, rest
 
 def test_a_counted_noun_may_come_after_three_words():
     assert checks.quantity_of(" new rural special constables, drones") == "constables"
+    assert checks.quantity_of(" young people referred") == "people"  # a plural without an -s
+    assert checks.quantity_of(" police officers") == "officers"  # "police" before a noun is not what is counted
     assert checks.counts_other("drones", " new rural special constables and drones") == "constables"
 
 
@@ -677,3 +682,14 @@ def test_a_sum_of_another_kind_is_no_answer_to_the_sum_asked_for():
     assert a.short_answer.text == "£40,000"
     assert answerer({"£18,000": 8.0}).answer("What was the street value of the drugs?",
                                              [passage("Officers seized around £18,000 in cash.")]).abstained
+
+
+def test_a_heading_said_again_is_not_the_lead():
+    """A web page's <h1> is often its body's first line too: the lead is the two sentences after it."""
+    from qa.answerers.reading import _lead
+
+    body = ("Youth scheme cuts reoffending, evaluation finds\nYouth scheme cuts reoffending, evaluation finds\n"
+            "Young people who took part were less likely to reoffend. The Fresh Track scheme works with 10 to "
+            "17-year-olds. It began in 2023.")
+    lead = _lead(body)
+    assert "Fresh Track" in lead and "It began" not in lead

@@ -540,8 +540,9 @@ TIME_UNITS = frozenset("""years months weeks fortnights days nights hours minute
 
 def quantity_of(after: str) -> str | None:
     """The plural noun a number is a quantity of, right after it or past up to three words ("1,200 cannabis plants",
-    "2,000 litres", "10 new rural special constables"), or None."""
-    m = re.match(r"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){0,3}?([a-z][a-z\-]*[^s\W]s)\b", after)
+    "2,000 litres", "10 new rural special constables", "412 young people"), or None. ("police" before a noun is
+    not what is counted: "20 police officers".)"""
+    m = re.match(rf"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){{0,3}}?([a-z][a-z\-]*[^s\W]s|{'|'.join(sorted(PLURALS - {'police'}))})\b", after)
     return m.group(1) if m else None
 
 

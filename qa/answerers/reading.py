@@ -360,7 +360,14 @@ def _lead(body: str, n: int = 2) -> str:
     ("Published: 14 March 2024"): what the release is about."""
     title, _, rest = body.partition("\n")
     said = (rest[s.start:s.end] for s in sentences(rest))
-    return title + "\n" + " ".join([t for t in said if not checks.dateline(t)][:n])
+    # A page's heading is often its body's first line too (a web page's <h1>, kept by the extractor): the
+    # title said again is not one of the lead's sentences.
+    heading = _bare(title)
+    return title + "\n" + " ".join([t for t in said if not checks.dateline(t) and _bare(t) != heading][:n])
+
+
+def _bare(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.lower()))
 
 
 def _counted(analysis: Analysis) -> Constraint:
