@@ -152,7 +152,7 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
                  r"\bpercentage\b|\bby how much\b", q):
         return "percentage", None
     # "how many 999 calls" counts calls; "how many of the drivers arrested …" counts a part of the drivers
-    m = re.search(r"\bhow many\s+(?:of\s+(?:the|those|these|its|their|his|her)\s+)?([a-z\d\-']+)", q)
+    m = re.search(r"\bhow many\s+(?:of\s+(?:the|those|these|its|their|his|her|[a-z\-]+'s)\s+)?([a-z\d\-']+)", q)
     if m or re.search(r"\b(what|which) (is the )?(number|total|figure|count) of\b", q):
         noun = m.group(1) if m else None
         if m:

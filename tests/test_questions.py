@@ -85,6 +85,7 @@ FOCUS = [
     # a part of a whole counts the whole's noun, not "of"
     ("How many of the drivers arrested were over the limit?", "drivers"),
     ("How many of those charged were remanded?", "charged"),
+    ("How many of Cumbria's domestic abuse incidents ended in a charge?", "domestic abuse incidents"),  # not "of"
     ("How many have been charged?", None),  # no noun: "have" is no thing counted
 ]
 

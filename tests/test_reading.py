@@ -611,6 +611,17 @@ def test_a_name_must_be_a_phrase_not_its_words_scattered():
     # SQuAD 1.1 train: the part said in other words, with no noun of the whole after the count
     ("How many of the 200 arrested in the Montana Act were convicted?", "78", ", mostly of German",
      "The Montana Act led to the arrest of over 200 individuals and the conviction of 78.", False),
+    # no helping verb: the whole ends at its first plural, and its years are no word of the part
+    ("How many of the Sussex hare coursing reports came from the Rother district?", "186",
+     " reports of hare coursing", "The force received 186 reports of hare coursing, against 281.", True),
+    ("How many of the domestic abuse incidents in 2025 ended with someone being charged?", "7,412",
+     " domestic abuse incidents in 2025", "Cumbria Constabulary recorded 7,412 domestic abuse incidents in 2025.",
+     True),
+    ("How many of the reports came from Rother?", "40", " reports came from Rother",
+     "Of the 186 reports, 40 reports came from Rother.", False),
+    # SQuAD 1.1 train: a name's whole, the part said in other words ("inhabited" for "did people live")
+    ("On how many of Tuvalu's islands did people live?", "Eight", " of the nine islands of Tuvalu",
+     "Eight of the nine islands of Tuvalu were inhabited.", False),
     # a plural without an -s is the whole's noun too
     ("How many of the young people referred to Fresh Track were girls?", "412", " young people referred",
      "The evaluation looked at 412 young people referred to the scheme.", True),
@@ -693,3 +704,17 @@ def test_a_heading_said_again_is_not_the_lead():
             "17-year-olds. It began in 2023.")
     lead = _lead(body)
     assert "Fresh Track" in lead and "It began" not in lead
+
+
+@pytest.mark.parametrize("question, span, vague", [
+    ("On what date will the court consider confiscation orders?", "a hearing in September", True),
+    ("On what date is Operation Hotspot due to finish?", "May", True),
+    ("On what date will the court consider confiscation orders?", "Tuesday 3 March", False),
+    ("What date was the amnesty extended to?", "the end of May 2026", False),
+    ("Apollo 15 landed on the Moon on what date?", "July 1971", False),  # SQuAD asks so of a month and year
+    ("When will the court consider confiscation orders?", "September", False),  # "when" takes a month
+    ("What day of the week was the assault?", "Sunday", False),
+    ("What day marked the beginning of the protests?", "May Day", False),  # a named day
+])
+def test_a_month_alone_does_not_say_the_date(question, span, vague):
+    assert checks.month_for_day(question, span) is vague
