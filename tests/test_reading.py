@@ -718,3 +718,28 @@ def test_a_heading_said_again_is_not_the_lead():
 ])
 def test_a_month_alone_does_not_say_the_date(question, span, vague):
     assert checks.month_for_day(question, span) is vague
+
+
+@pytest.mark.parametrize("question, before, after, other", [
+    ("What is the name of the teenage girl who escaped from the fire?",
+     "The woman who lived at the house, 71-year-old ", ", was found inside.", True),
+    ("What is the name of the teenage girl who escaped from the fire?", "A teenage girl, ", ", 15, escaped.", False),
+    ("What is the name of the teenage girl who escaped from the fire?", "Firefighters named ", " as the owner.",
+     False),  # no age said: undecided
+    ("What is the name of the elderly victim?", "The victim, ", ", 34, of Hull, was treated.", True),
+])
+def test_a_name_said_with_another_age_is_not_the_one_asked_for(question, before, after, other):
+    assert checks.aged_otherwise(question, before, after) is other
+
+
+@pytest.mark.parametrize("question, span, before, after, shared", [
+    ("How much will West Cumbria Young Voices receive?", "£509,000",
+     "The remaining five organisations, including West Cumbria Young Voices, will share ", ".", True),
+    ("How much will West Cumbria Young Voices receive?", "share £509,000", "The five organisations will ", ".", True),
+    ("How much will the youth club get?", "£40,000", "The fund of ", " will be split between six groups.", True),
+    ("How much will the five organisations share?", "£509,000", "The five organisations will share ", ".", False),
+    ("How much will the youth club get?", "£1m", "It gets ", " between 2024 and 2026.", False),  # years, not sharers
+    ("How much will the youth club get?", "£40,000", "The youth club will get ", ".", False),
+])
+def test_a_sum_several_share_is_not_what_one_gets(question, span, before, after, shared):
+    assert checks.shared_sum(question, span, before, after) is shared

@@ -768,6 +768,50 @@ def sum_of_other(question: str, span: str, before: str, after: str) -> bool:
     return bool(said) and not said & asked
 
 
+YOUNG = frozenset("""teenage teenager teenagers boy boys girl girls child children youth youths youngster
+youngsters schoolboy schoolgirl pupil pupils toddler baby juvenile""".split())
+ELDERLY = frozenset("elderly pensioner pensioners widow widower grandmother grandfather".split())
+AGE_SAID = re.compile(r"\b(\d{1,3})-year-old\b|^,\s*(\d{1,3})\s*[,.]|\baged (\d{1,3})\b")
+
+
+def aged_otherwise(question: str, before: str, after: str) -> bool:
+    """Whether the person a question asks to name ("the name of the teenage girl who escaped") is said, beside the
+    candidate name, to be of an age the asked-for words cannot have ("The woman who lived at the house, 71-year-old
+    Margaret Ollerenshaw"): young words against an age of 20 or more, elderly ones against one under 50. Beside is
+    the eight words before the name in its sentence and its apposition after it (", 71, of Staveley"). (The other
+    sex said beside a name was tried as well: on SQuAD 1.1 train it rejected four right answers, its words being
+    about someone else in the sentence: "illegitimate son: Charles Léon (1806–1881) by <his mother>".)"""
+    said = _ASKED_WHO.search(question)
+    if not said:
+        return False
+    asked = set(said.group(1).lower().split())
+    near_before = " ".join(before.split()[-8:])
+    apposition = re.split(r"[.;:!?]|\bsaid\b", after, maxsplit=1)[0][:40]
+    ages = [int(g) for text in (near_before, apposition) for m in AGE_SAID.finditer(text) for g in m.groups() if g]
+    return bool(ages) and (bool(asked & YOUNG) and min(ages) >= 20 or bool(asked & ELDERLY) and max(ages) < 50)
+
+
+SHARED_BEFORE = re.compile(r"\b(?:share|shares|shared|sharing|split|splitting|divide|divided|a share of|part of)\s+"
+                           r"(?:a\s+|the\s+)?(?:total\s+of\s+|pot\s+of\s+|fund\s+of\s+)?$", re.I)
+SHARED_AFTER = re.compile(r"\s*(?:(?:is|was|will\s+be|has\s+been|have\s+been|to\s+be)\s+)?(?:shared|split|divided)\s+"
+                          r"(?:between|among)|\s*(?:between|among)\s+(?:them|the|all|(?!(?:19|20)\d\d)\d|two|three|four|five|six|seven|"
+                          r"eight|nine|ten)", re.I)
+ASKS_TOGETHER = re.compile(r"\b(?:share|shared|split|between|among|total|altogether|together|combined|in all|overall)\b",
+                           re.I)
+
+
+def shared_sum(question: str, span: str, before: str, after: str) -> bool:
+    """Whether a sum that several share ("The remaining five organisations … will share £509,000", "£40,000 split
+    between six groups") is offered for what one of them gets: unless the question asks about the sum they share
+    (a total, "between", "altogether"), one's part of it the release does not say. The span may hold the words
+    around its figure ("share £509,000")."""
+    figure = re.search(r"(?:[£$€]\s?)?\d[\d,.]*(?:\s?(?:m|bn|million|billion|pounds?)\b)?", span)
+    if figure is None or ASKS_TOGETHER.search(question):
+        return False
+    said_before, said_after = before + span[:figure.start()], span[figure.end():] + after
+    return bool(SHARED_BEFORE.search(said_before) or SHARED_AFTER.match(said_after))
+
+
 # "on what date", "what day": a day is asked for, which a month alone does not give
 ASKS_DAY = re.compile(r"\b(?:what|which)\s+(?:exact\s+)?(?:date|day)\b(?!\s+of\s+the\s+(?:week|month))", re.I)
 A_MONTH = re.compile(rf"\b(?:{'|'.join(m.title() for m in MONTHS)})\b")  # "May", not "may"
@@ -793,7 +837,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False
     # a person is not a place ("across County Durham and Darlington"), nor an officer for the man arrested
     if expected == "person" and (said_as_place(span, before) or body_for_role(question, span)
-                                 or officer_for_civilian(question, analysis.focus, before, span)):
+                                 or officer_for_civilian(question, analysis.focus, before, span)
+                                 or aged_otherwise(question, before, after)):
         return False
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
         return False
@@ -816,6 +861,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if expected == "count" and is_share(span, after, before):  # "Two in three farmers" is a share, not how many
         return False
     if expected == "money" and sum_of_other(question, span, before, after):  # "£18,000 in cash" is no street value
+        return False
+    if expected == "money" and shared_sum(question, span, before, after):  # five groups "will share £509,000"
         return False
     return not unnamed(question, span)  # "a legally qualified chair" is no name
 
