@@ -473,6 +473,11 @@ def test_a_body_the_release_names_in_full_may_be_its_head_alone_near_the_answer(
     ("Daniel Ashworth", "Mr Ashworth resigned in June", "Former PC Daniel Ashworth faced a hearing", True),
     ("Daniel Ashworth", "Mr Ashworth resigned in June", "Mr Ashworth faced a hearing", False),
     ("Operation Hotspot", "Hotspot made arrests", "Operation Hotspot", False),  # a named thing, not a person
+    # a named operation or scheme by its kind
+    ("Operation Mynydd", "During the operation, officers gave out 186 warnings", "Operation Mynydd ran", True),
+    ("Operation Mynydd", "During Operation Sceptre, officers gave out 186 warnings", "Operation Mynydd ran", False),
+    ("Safer Streets Scheme", "The scheme paid for 20 cameras", "The Safer Streets Scheme is new", True),
+    ("Operation Mynydd", "During the operation, officers gave out 186 warnings", "Operation Sceptre ran", False),
 ])
 def test_said_short(name, near, release, said):
     assert checks.said_short(name, near, release) is said
@@ -743,3 +748,13 @@ def test_a_name_said_with_another_age_is_not_the_one_asked_for(question, before,
 ])
 def test_a_sum_several_share_is_not_what_one_gets(question, span, before, after, shared):
     assert checks.shared_sum(question, span, before, after) is shared
+
+
+@pytest.mark.parametrize("span, after, misread", [
+    ("891", " shoplifting offences in the city centre", True),  # offences, not people
+    ("214", " arrests were made", False),
+    ("10,000", " cases of Toxocara infection", False),  # cases may be people (SQuAD 1.1 train)
+    ("seven", " men were arrested", False),
+])
+def test_a_count_of_offences_is_no_number_of_people(span, after, misread):
+    assert checks.misread_figure("count", "people", span, after) is misread

@@ -319,13 +319,19 @@ def sole_area(name: str, release: str) -> bool:
 def said_short(name: str, near: str, release: str) -> bool:
     """Whether ``near`` refers to ``name`` by a short form, and the release says the whole name: a release names
     a body or a person once in full, then shortens it. The short forms: the head alone, capitalised, after "the"
-    ("the Constabulary" for "Hertfordshire Constabulary"); "the force" for a force ("Merseyside Police"); a
+    ("the Constabulary" for "Hertfordshire Constabulary"); a named operation, scheme or campaign by its kind
+    after "the" or "this" ("the operation" for "Operation Mynydd"); "the force" for a force ("Merseyside Police"); a
     person's surname ("Mr Ashworth", "Prosser's" for "Daniel Ashworth", "Liam Prosser")."""
     words = name.split()
     if len(words) < 2 or not name_supported(name, release):
         return False
     head = words[-1].strip(",.;:’'")
     if head in SHORT_FORM_HEADS and re.search(rf"\b[Tt]he {re.escape(head)}\b", near):
+        return True
+    # a named operation, scheme or campaign by its kind: "During the operation" for "Operation Mynydd",
+    # "the scheme" for "the Safer Streets Scheme"
+    kinds = {w.lower() for w in (words[0], head)} & NAME_HEADS
+    if any(re.search(rf"\b(?:[Tt]he|[Tt]his) {k}\b", near) for k in kinds):
         return True
     if head in FORCE_HEADS:
         return re.search(r"\b[Tt]he force\b", near) is not None
@@ -693,12 +699,19 @@ def said_as_age(focus: str | None, span: str, before: str, after: str) -> bool:
         re.search(r"[A-Z][\w'’\-]+,\s*$", before)) and bool(re.match(r"\s*,", after))
 
 
+# What a release counts that is never a number of people ("how many people were arrested?" is not answered by "891
+# shoplifting offences"). "Cases" may be people ("10,000 cases of Toxocara infection": SQuAD 1.1 train), and
+# "deaths", "lives", "visits" are counts of people too; of SQuAD 1.1 train's 425 "how many people" questions, no
+# right answer is a count of these.
+NOT_PEOPLE = frozenset("incidents offences offenses crimes reports calls".split())
+
+
 def misread_figure(expected: str, focus: str | None, span: str, after: str) -> bool:
     """Whether a number is of the wrong kind for the question, read from the span's last figure on (the span may
     hold its unit): a time of day or a share cut short ("6.15" of "6.15am", "29" of "29%") for a count or a length
     of time; a measure ("2,000 litres", in the span or after it) for how many people, though "how old", "what
     age" and "how much" take one; a number of things ("1,200 cannabis plants") for how long; a number of years,
-    months … ("19" of "for 19 years") for a date."""
+    months … ("19" of "for 19 years") for a date; a count of offences or reports for how many people."""
     # "a six-month operation" is a length of time, no count of the bikes it seized; but "two four-year terms" counts
     # terms (a figure before it), and "how old" or "how many months" take it
     counted = (focus or "").split()[-1:]
@@ -729,6 +742,8 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     if expected == "count":
         if counted == ["age"] and noun in TIME_UNITS:
             return False  # "28" of "28 years" answers how old
+        if counted in (["people"], ["persons"], ["individuals"]) and noun in NOT_PEOPLE:
+            return True  # "891 shoplifting offences" for how many people were arrested
         return noun in MEASURES and counted != [noun] and (focus or "") not in MEASURES and not (
             counted and NUMBER_WORD.fullmatch(counted[0]))  # "how many millions of tons"
     return noun is not None and noun not in TIME_UNITS and noun not in MEASURES
