@@ -55,7 +55,7 @@ PEOPLE_PLURALS = frozenset("men women children boys girls suspects victims defen
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
 councils group groups partnership partnerships service services inspectorate authority authorities trust
-trusts association associations business businesses foundation committee party court""".split())
+trusts association associations business businesses foundation committee party court gang gangs""".split())
 PLACE_NOUNS = frozenset("""town towns city cities village villages county counties area areas place places
 location locations street streets road roads country countries region regions district districts borough
 boroughs ward wards station stations venue venues site sites hospital hospitals prison prisons""".split())

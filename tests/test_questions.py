@@ -62,6 +62,7 @@ TYPES = [
     ("What is the minimum age to join the police cadets?", "count"),  # an age, asked by its noun
     ("What weight of heroin was found in the lorry?", "count"),  # an amount of a thing, as "how much heroin"
     ("What is the deadline for entries to the community awards?", "date"),
+    ("Which criminal gang carried out the ransomware attack?", "organisation"),  # a gang is a body
 ]
 
 

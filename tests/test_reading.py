@@ -758,3 +758,14 @@ def test_a_sum_several_share_is_not_what_one_gets(question, span, before, after,
 ])
 def test_a_count_of_offences_is_no_number_of_people(span, after, misread):
     assert checks.misread_figure("count", "people", span, after) is misread
+
+
+@pytest.mark.parametrize("span, before, after, person", [
+    ("Simon Aspinall", "", ", headteacher of Fulwood Brook Academy, said", True),
+    ("Jack Ellis", "Mr ", " said", True),
+    ("Fulwood Brook Academy", "", ", headteacher", False),  # an institution
+    ("Reitan Group", "", ", the owner of the brand", False),  # a body, though a role follows
+    ("Game Developers Conference", "At the ", ", director Eiji Aonuma said", False),  # the next name's title
+])
+def test_a_person_is_no_organisation(span, before, after, person):
+    assert checks.person_for_body(span, before, after) is person

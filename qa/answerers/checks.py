@@ -692,6 +692,26 @@ def body_for_role(question: str, span: str) -> bool:
     return bool(ROLE_ASKED.search(question)) and bool(words) and words[-1] in ORGANISATION_ENDINGS
 
 
+TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady)\.?\s+$")
+_ROLES = "|".join(sorted(PERSON_NOUNS | {"headteacher", "headmaster", "headmistress", "executive", "owner", "landlord"}))
+# a role in apposition ("Simon Aspinall, headteacher of …"), not the title of the next name (", director Eiji …")
+ROLE_AFTER = re.compile(rf",\s+(?:the\s+|a\s+|an\s+)?(?:[a-z\-]+\s+){{0,2}}?(?:{_ROLES})\b(?!\s+[A-Z])|"
+                        rf",\s+(?:aged\s+)?\d{{1,3}},")
+INSTITUTIONS = frozenset("academy school college university hospital church club society institute".split())
+
+
+def person_for_body(span: str, before: str, after: str) -> bool:
+    """Whether an organisation asked for ("which criminal gang carried out the attack?") is answered with a
+    person's name: two or three capitalised words, no body's ending, said with a title or rank before it ("Mr",
+    "Inspector") or a role or an age after it ("Simon Aspinall, headteacher of Fulwood Brook Academy", "Jack
+    Ellis, 34,")."""
+    words = span.strip().split()
+    named = 2 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?", w) for w in words) \
+        and not set(words) & ORGANISATION_ENDINGS \
+        and not {w.lower() for w in words} & (ORGANISATION_NOUNS | NAME_HEADS | PLACE_NOUNS | INSTITUTIONS)
+    return named and bool(TITLED.search(before) or RANKED.search(before) or ROLE_AFTER.match(after))
+
+
 def said_as_age(focus: str | None, span: str, before: str, after: str) -> bool:
     """Whether a bare figure is someone's age, written between commas after their name ("Kyle Bramley, 24, of
     Kirkby"), for a count of something else."""
@@ -854,6 +874,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if expected == "person" and (said_as_place(span, before) or body_for_role(question, span)
                                  or officer_for_civilian(question, analysis.focus, before, span)
                                  or aged_otherwise(question, before, after)):
+        return False
+    if expected == "organisation" and person_for_body(span, before, after):  # "Simon Aspinall, headteacher of …"
         return False
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
         return False
