@@ -769,3 +769,24 @@ def test_a_count_of_offences_is_no_number_of_people(span, after, misread):
 ])
 def test_a_person_is_no_organisation(span, before, after, person):
     assert checks.person_for_body(span, before, after) is person
+
+
+@pytest.mark.parametrize("span, after, unspeeded", [
+    ("24-foot motorboat", " and a 31-foot cabin cruiser", True),  # a length
+    ("more than 100mph", "", False), ("118", " mph on the A1", False), ("30 knots", "", False),
+])
+def test_how_fast_takes_a_unit_of_speed(span, after, unspeeded):
+    assert checks.unspeeded("How fast was the motorboat travelling?", span, after) is unspeeded
+    assert not checks.unspeeded("What speed was used in the Western Electric system?", "33 rpm", "")
+
+
+def test_an_age_with_its_comma_is_no_count():
+    assert checks.said_as_age("couriers", "36,", "Kieran Malloy, ", " of Romford, who recruited the couriers")
+    assert checks.said_as_age("couriers", "36", "Kieran Malloy, ", ", of Romford")
+    assert not checks.said_as_age("couriers", "36,", "He recruited ", " couriers")
+
+
+def test_a_lone_person_noun_is_no_name():
+    question = "What are the names of the woman and man arrested after the nail bar searches?"
+    assert checks.unnamed(question, "Detectives")
+    assert not checks.unnamed(question, "Shipley")  # a lone capitalised word may be a surname

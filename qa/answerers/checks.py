@@ -340,6 +340,10 @@ def said_short(name: str, near: str, release: str) -> bool:
     return person and re.search(rf"\b{re.escape(head)}\b", near) is not None
 
 
+def _singular(word: str) -> str:
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def restates(span: str, question: str, constraints: list[Constraint]) -> bool:
     """Whether a span only repeats the question: all its words are the question's, it is an acronym of the
     question's words, or it contains one of the question's names ("Robert Gordon CBE" for "which party did
@@ -443,8 +447,9 @@ def unnamed(question: str, span: str) -> bool:
     first, and no capital letter inside a word ("FairPlay", "Hizb ut-Tahrir" are names). A lone capitalised word
     or an acronym is a name."""
     words = re.findall(r"[A-Za-z][\w’'\-]*", span.strip())
+    lone = re.fullmatch(r"[A-Z][a-z]+", span.strip())  # a lone capitalised word, but not "Detectives" or "Officers"
     named = any(w[0].isupper() for w in words[1:]) or any(re.search(r"[A-Z]", w[1:]) for w in words) or bool(
-        re.match(r"[A-Z][a-z]+$", span.strip()))
+        lone and _singular(span.strip().lower()) not in PERSON_NOUNS | CIVILIANS | OFFICER_OR_ANYONE)
     return bool(NAME_ASKED.search(question)) and not named
 
 
@@ -712,10 +717,24 @@ def person_for_body(span: str, before: str, after: str) -> bool:
     return named and bool(TITLED.search(before) or RANKED.search(before) or ROLE_AFTER.match(after))
 
 
+SPEED_UNIT = re.compile(r"(?:\b|(?<=\d))(?:mph|miles an hour|miles per hour|km/h|kmh|kph|kilometres (?:an|per) hour|"
+                        r"kilometers (?:an|per) hour|knots?|m/s|metres per second|meters per second|mach)\b", re.I)
+
+
+def unspeeded(question: str, span: str, after: str) -> bool:
+    """Whether how fast someone went ("how fast was the boat travelling?") is answered by a figure no unit of speed
+    goes with, in the span or right after it ("24-foot motorboat": a length). Not "what speed": SQuAD asks so of
+    a disc's rpm, a film's ISO, a link's Mbit/s."""
+    return re.search(r"\bhow fast\b", question, re.I) is not None and not SPEED_UNIT.search(span + after[:25])
+
+
 def said_as_age(focus: str | None, span: str, before: str, after: str) -> bool:
     """Whether a bare figure is someone's age, written between commas after their name ("Kyle Bramley, 24, of
     Kirkby"), for a count of something else."""
-    return focus != "age" and bool(re.fullmatch(r"\d{1,3}", span.strip())) and bool(
+    figure = span.strip()
+    if figure.endswith(","):  # the span took the closing comma ("36,")
+        figure, after = figure[:-1].rstrip(), "," + after
+    return focus != "age" and bool(re.fullmatch(r"\d{1,3}", figure)) and bool(
         re.search(r"[A-Z][\w'’\-]+,\s*$", before)) and bool(re.match(r"\s*,", after))
 
 
@@ -885,6 +904,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if expected == "count" and part_unsaid(question, analysis.focus, span, after, sentence):  # "87 knives" seized,
         return False  # not those found on pupils
     if opposite_superlative(question, sentence):  # "his oldest victim" for the youngest
+        return False
+    if expected == "count" and unspeeded(question, span, after):  # "24-foot motorboat" for how fast
         return False
     if expected == "count" and said_as_age(analysis.focus, span, before, after):  # "Kyle Bramley, 24," is no count
         return False
