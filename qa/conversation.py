@@ -183,7 +183,8 @@ def person(turn: Turn, fallback: str | None) -> str | None:
         return turn.answer
     for c in a.constraints:
         if c.kind == "name" and re.fullmatch(r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,2}", c.text) and \
-                not any(w.lower() in NAME_WORDS for w in c.text.split()):  # "Operation Sceptre" is no one
+                not any(w.lower() in NAME_WORDS for w in c.text.split()) and \
+                not _said_as_place(c.text, turn.question):  # "Operation Sceptre", "on Mount Usborne" are no one
             return c.text
     role = next((w for w in re.findall(r"[A-Za-z]+", turn.question) if w.lower() in PERSON_NOUNS
                  and w.lower() not in ("people", "person", "name")), None)
@@ -245,7 +246,8 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     text = text[:1].upper() + text[1:] if text else ""
     changed = unresolved = False
     # "he" and "she" stand for a person or a role, never for a release title or a place ("How old was the Croydon?")
-    who = person(last, about if about is not None and _personal(about) else None)
+    who = person(last, about if about is not None and _personal(about)
+                 and not _said_as_place(re.sub(r"^the\s+", "", about), last.question) else None)
     # "it" cannot stand for a person or a role ("the PCC"), nor "there" for the subject: such a pronoun is left
     # as it is and the last question's words are added for context instead.
     # A thing the last question named, narrowing or not ("how many arrests under Operation Hotspot?"); when it
@@ -333,15 +335,18 @@ def _substitute(question: str, previous: str) -> str | None:
     if year:  # a year for a year, else added
         return YEAR.sub(year.group(0), body, count=1) + "?" if YEAR.search(body) else f"{body} in {year.group(0)}?"
     if prep:  # "for rape offences" for the last question's "for …" phrase, else added with its preposition
-        alike = "|".join(PLACE_PREPOSITIONS) if prep in PLACE_PREPOSITIONS else prep  # "at X" for "in Y"
+        # "at X" for "in Y"; "on" before a name is a place's too ("in Portsmouth" for "on the Isle of Wight")
+        alike = "|".join(PLACE_PREPOSITIONS + (r"on(?=\s+(?:the\s+)?[A-Z])",)) if prep in PLACE_PREPOSITIONS else prep
         m = None
         for m in re.finditer(rf"\b(?:{alike})\s+", body, re.IGNORECASE):
             pass  # the last such phrase: the narrowing one comes last in English questions
         if m:  # the phrase runs to the next preposition or verb: "for burglary" in "arrests for burglary were made"
             end = m.end()
-            for w in re.finditer(r"\S+", body[m.end():]):
-                if w.group().lower() in PREPOSITIONS or VERBS.fullmatch(w.group()):
-                    break
+            following = list(re.finditer(r"\S+", body[m.end():]))
+            for k, w in enumerate(following):
+                inside_name = w.group() == "of" and k + 1 < len(following) and following[k + 1].group()[:1].isupper()
+                if (w.group().lower() in PREPOSITIONS and not inside_name) or VERBS.fullmatch(w.group()):
+                    break  # but "of" inside a name runs on ("on the Isle of Wight")
                 end = m.end() + w.end()
             if end > m.end():
                 return body[:m.start()] + f"{prep} {thing}" + body[end:] + "?"
@@ -356,6 +361,13 @@ def _substitute(question: str, previous: str) -> str | None:
     strict = [c for c in analyze(previous).constraints if c.kind == "name" and c.strict and not _personal(c.text)]
     if thing[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named
         return body.replace(strict[-1].text, thing, 1) + "?"
+    # a person for the person named ("and Jodie Carver?" after "how long was Kieran Malloy jailed?"), a place for a
+    # place ("what about Daventry?" after "… the Brackley front counter …"), never one for the other
+    kinds = (_personal(thing), _thing(thing))
+    alike_names = [c.text for c in analyze(previous).constraints if c.kind == "name" and c.text in body
+                   and (_personal(c.text), _thing(c.text)) == kinds and c.text != thing]
+    if thing[:1].isupper() and alike_names:
+        return body.replace(alike_names[-1], thing, 1) + "?"
     counted = _counted(previous)  # "and on-call firefighters?" after "how many special constables …?"
     last_word = thing.split()[-1].lower()
     if counted and thing[:1].islower() and (last_word.endswith("s") or last_word in PLURALS):
@@ -404,6 +416,12 @@ def _stops_phrase(word: str) -> bool:
     w = word.lower()
     return (w in DETERMINERS or w in PREPOSITIONS or w in QUESTION_WORDS or w in ("many", "much")
             or bool(VERBS.fullmatch(w)) or "'" in w or "’" in w)
+
+
+def _said_as_place(name: str, question: str) -> bool:
+    """Whether a question says a name after a place's preposition ("missing on Mount Usborne", "hurt in the Great
+    Sound collision"): a where, not someone "he" or "she" can stand for."""
+    return re.search(rf"\b(?:{'|'.join(PLACE_PREPOSITIONS)}|on|from|to)\s+(?:the\s+)?{re.escape(name)}\b", question) is not None
 
 
 def _personal(name: str) -> bool:

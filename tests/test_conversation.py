@@ -25,6 +25,18 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "When was Zoë Metcalfe elected?"),
     ("What did Chief Constable Jo Farrell say about the inspection?", None, "What else did she announce?",
      "What else did Chief Constable Jo Farrell announce?"),
+    # a name for a name of its kind: a person for a person, a place for a place; a place's phrase with "on" and a
+    # name with "of" inside is swapped whole
+    ("How long was Kieran Malloy jailed for over the fake bank call scam?", None, "And Jodie Carver?",
+     "How long was Jodie Carver jailed for over the fake bank call scam?"),
+    ("On average, how many people a day visited the Brackley police station front counter in 2025?", None,
+     "What about Daventry?",
+     "On average, how many people a day visited the Daventry police station front counter in 2025?"),
+    ("How many new body-worn cameras will be issued to officers on the Isle of Wight?", None, "And in Portsmouth?",
+     "How many new body-worn cameras will be issued to officers in Portsmouth?"),
+    # "he" is no place ("hurt in the Great Sound collision"): with no one named, it stays, about the last releases
+    ("How old is the motorboat driver who was hurt in the Great Sound collision?", None, "Where is he from?",
+     "Where is he from?"),
     # what about / and in: the narrowing place or year swapped
     ("How many burglaries were reported in Carlisle?", None, "What about Workington?",
      "How many burglaries were reported in Workington?"),
