@@ -421,7 +421,8 @@ def _stops_phrase(word: str) -> bool:
 def _said_as_place(name: str, question: str) -> bool:
     """Whether a question says a name after a place's preposition ("missing on Mount Usborne", "hurt in the Great
     Sound collision"): a where, not someone "he" or "she" can stand for."""
-    return re.search(rf"\b(?:{'|'.join(PLACE_PREPOSITIONS)}|on|from|to)\s+(?:the\s+)?{re.escape(name)}\b", question) is not None
+    prepositions = "|".join(PLACE_PREPOSITIONS + ("on", "from", "to"))
+    return re.search(rf"\b(?:{prepositions})\s+(?:the\s+)?{re.escape(name)}\b", question) is not None
 
 
 def _personal(name: str) -> bool:

@@ -340,10 +340,6 @@ def said_short(name: str, near: str, release: str) -> bool:
     return person and re.search(rf"\b{re.escape(head)}\b", near) is not None
 
 
-def _singular(word: str) -> str:
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
-
-
 def restates(span: str, question: str, constraints: list[Constraint]) -> bool:
     """Whether a span only repeats the question: all its words are the question's, it is an acronym of the
     question's words, or it contains one of the question's names ("Robert Gordon CBE" for "which party did
@@ -449,7 +445,7 @@ def unnamed(question: str, span: str) -> bool:
     words = re.findall(r"[A-Za-z][\w’'\-]*", span.strip())
     lone = re.fullmatch(r"[A-Z][a-z]+", span.strip())  # a lone capitalised word, but not "Detectives" or "Officers"
     named = any(w[0].isupper() for w in words[1:]) or any(re.search(r"[A-Z]", w[1:]) for w in words) or bool(
-        lone and _singular(span.strip().lower()) not in PERSON_NOUNS | CIVILIANS | OFFICER_OR_ANYONE)
+        lone and _lemma(span.strip().lower()) not in PERSON_NOUNS | CIVILIANS | OFFICER_OR_ANYONE)
     return bool(NAME_ASKED.search(question)) and not named
 
 
@@ -549,11 +545,15 @@ def is_share(span: str, after: str, before: str = "") -> bool:
 TIME_UNITS = frozenset("""years months weeks fortnights days nights hours minutes seconds decades centuries""".split())
 
 
+QUANTITY = re.compile(rf"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){{0,3}}?"
+                      rf"([a-z][a-z\-]*[^s\W]s|{'|'.join(sorted(PLURALS - {'police'}))})\b")
+
+
 def quantity_of(after: str) -> str | None:
     """The plural noun a number is a quantity of, right after it or past up to three words ("1,200 cannabis plants",
     "2,000 litres", "10 new rural special constables", "412 young people"), or None. ("police" before a noun is
     not what is counted: "20 police officers".)"""
-    m = re.match(rf"\s+(?:[a-z][a-z\-]*[^s\W\-]\s+){{0,3}}?([a-z][a-z\-]*[^s\W]s|{'|'.join(sorted(PLURALS - {'police'}))})\b", after)
+    m = QUANTITY.match(after)
     return m.group(1) if m else None
 
 
@@ -698,7 +698,8 @@ def body_for_role(question: str, span: str) -> bool:
 
 
 TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady)\.?\s+$")
-_ROLES = "|".join(sorted(PERSON_NOUNS | {"headteacher", "headmaster", "headmistress", "executive", "owner", "landlord"}))
+_ROLES = "|".join(sorted(PERSON_NOUNS | {"headteacher", "headmaster", "headmistress", "executive", "owner",
+                                          "landlord"}))
 # a role in apposition ("Simon Aspinall, headteacher of …"), not the title of the next name (", director Eiji …")
 ROLE_AFTER = re.compile(rf",\s+(?:the\s+|a\s+|an\s+)?(?:[a-z\-]+\s+){{0,2}}?(?:{_ROLES})\b(?!\s+[A-Z])|"
                         rf",\s+(?:aged\s+)?\d{{1,3}},")
@@ -848,10 +849,11 @@ def aged_otherwise(question: str, before: str, after: str) -> bool:
 SHARED_BEFORE = re.compile(r"\b(?:share|shares|shared|sharing|split|splitting|divide|divided|a share of|part of)\s+"
                            r"(?:a\s+|the\s+)?(?:total\s+of\s+|pot\s+of\s+|fund\s+of\s+)?$", re.I)
 SHARED_AFTER = re.compile(r"\s*(?:(?:is|was|will\s+be|has\s+been|have\s+been|to\s+be)\s+)?(?:shared|split|divided)\s+"
-                          r"(?:between|among)|\s*(?:between|among)\s+(?:them|the|all|(?!(?:19|20)\d\d)\d|two|three|four|five|six|seven|"
-                          r"eight|nine|ten)", re.I)
-ASKS_TOGETHER = re.compile(r"\b(?:share|shared|split|between|among|total|altogether|together|combined|in all|overall)\b",
-                           re.I)
+                          r"(?:between|among)|"
+                          r"\s*(?:between|among)\s+(?:them|the|all|(?!(?:19|20)\d\d)\d|"  # not "between 2024 and 2026"
+                          r"two|three|four|five|six|seven|eight|nine|ten)", re.I)
+ASKS_TOGETHER = re.compile(r"\b(?:share|shared|split|between|among|total|altogether|together|combined|in all|"
+                           r"overall)\b", re.I)
 
 
 def shared_sum(question: str, span: str, before: str, after: str) -> bool:
