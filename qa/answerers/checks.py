@@ -61,6 +61,10 @@ EMAIL_URL = re.compile(r"\S+@\S+\.\w+|\bwww\.\S+|https?://\S+|\b\w+\.(?:gov|org|
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 SPAN_OF_TIME = re.compile(r"\b\d[\d,.]*\s+(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
 _ONLY_SHARPEN = frozenset({"alone", "only", "each", "every", "per"})
+# A figure, in digits or in words ("157", "1,208", "Forty-three"): where a count's number is in a span.
+FIGURE = re.compile(rf"\d[\d,.]*|{NUMBER_WORD.pattern}", re.I)
+# A word of a person's name ("Aspinall", "O'Neill", "Smith-Jones").
+NAME_WORD = re.compile(r"[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?")
 
 
 def only_years(span: str) -> bool:
@@ -335,7 +339,7 @@ def said_short(name: str, near: str, release: str) -> bool:
         return True
     if head in FORCE_HEADS:
         return re.search(r"\b[Tt]he force\b", near) is not None
-    person = len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?", w) for w in words) \
+    person = len(words) <= 3 and all(NAME_WORD.fullmatch(w) for w in words) \
         and not (set(words) & ORGANISATION_ENDINGS or {w.lower() for w in words} & NAME_HEADS)
     return person and re.search(rf"\b{re.escape(head)}\b", near) is not None
 
@@ -648,7 +652,7 @@ def part_unsaid(question: str, focus: str | None, span: str, after: str, sentenc
     or "five" for how many Premier League clubs are based in London ("including five in the Premier League") is
     the part said in other words. On SQuAD 1.1 train, matching the part's words alone rejected 9 of the 46 right
     answers to such questions; with the whole's noun after the count, none."""
-    numbers = list(re.finditer(rf"\d[\d,.]*|{NUMBER_WORD.pattern}", span, re.I))
+    numbers = list(FIGURE.finditer(span))
     if not focus or not numbers:
         return False
     # Without a helping verb ("how many of the hare coursing reports came from Rother?"), the whole ends at its
@@ -712,7 +716,7 @@ def person_for_body(span: str, before: str, after: str) -> bool:
     "Inspector") or a role or an age after it ("Simon Aspinall, headteacher of Fulwood Brook Academy", "Jack
     Ellis, 34,")."""
     words = span.strip().split()
-    named = 2 <= len(words) <= 3 and all(re.fullmatch(r"[A-Z][a-z]+(?:[\-’'][A-Z]?[a-z]+)?", w) for w in words) \
+    named = 2 <= len(words) <= 3 and all(NAME_WORD.fullmatch(w) for w in words) \
         and not set(words) & ORGANISATION_ENDINGS \
         and not {w.lower() for w in words} & (ORGANISATION_NOUNS | NAME_HEADS | PLACE_NOUNS | INSTITUTIONS)
     return named and bool(TITLED.search(before) or RANKED.search(before) or ROLE_AFTER.match(after))
@@ -757,7 +761,7 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     counted = (focus or "").split()[-1:]
     joined = re.search(rf"(?:\d+|{NUMBER_WORD.pattern})-(?:year|month|week|day|hour|minute)\b(?!-old)", span, re.I)
     if expected == "count" and joined and counted not in (["age"], ["years"], ["months"], ["weeks"], ["days"]) \
-            and not re.search(rf"\d|{NUMBER_WORD.pattern}", span[:joined.start()], re.I):
+            and not FIGURE.search(span[:joined.start()]):
         return True
     numbers = list(re.finditer(r"\d[\d,.:]*", span))
     if expected == "date" and numbers and not spans.DATE.search(span):  # "19" of "for 19 years" is no date

@@ -230,7 +230,7 @@ class ReadingAnswerer:
                 strict_missing = (checks.missing(analysis.strict + not_in_lead[p.release_id], window)
                                   + checks.missing(focus, own))
                 # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
-                last = list(re.finditer(rf"\d[\d,.]*|{checks.NUMBER_WORD.pattern}", sp.text, re.I))
+                last = list(checks.FIGURE.finditer(sp.text))
                 if focus and last and focus[0] not in strict_missing and checks.counts_other(
                         analysis.focus, sp.text[last[-1].end():] + p.text[sp.end:]):
                     strict_missing = strict_missing + focus
