@@ -98,8 +98,9 @@ def reader_trace(answerer, decision, passages: list[Passage]) -> AnswererTrace:
     passage_n = {p.chunk_id: n for n, p in enumerate(passages, 1)}
     for c in decision.candidates:  # all of them (the verdict looks through all); the trace keeps SHOWN
         text = c.span.text
-        shape = checks.type_ok(a.expected, text)
-        listed = [Check(name="type", passed=shape, detail=f"expected {a.expected}"),
+        kind = checks.read_as(a, text)
+        shape = checks.type_ok(kind, text)
+        listed = [Check(name="type", passed=shape, detail=f"expected {kind}"),
                   Check(name="not_a_restatement", passed=not checks.restates(text, a.question, a.constraints)),
                   Check(name="compact", passed=checks.compact(a.expected, text),
                         detail="a figure is a short phrase, not a clause")]

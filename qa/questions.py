@@ -50,7 +50,8 @@ chairman chairwoman man woman boy girl spokesperson spokesman spokeswoman judge 
 deputy manager founder member members volunteer volunteers visitor visitors name""".split())
 GAIN_VERBS = frozenset("""secured secure secures lost lose loses losing received receive receives won win wins earned
 earn earns owed owe owes stolen stole scammed defrauded conned swindled claimed claim claims made make makes
-taken promised offered given""".split())
+taken promised offered given put puts putting invest invests investing invested spend spends spending spent pay pays
+paying paid contribute contributes contributing contributed""".split())  # "how much is he putting into the cadets?"
 PEOPLE_PLURALS = frozenset("men women children boys girls suspects victims defendants offenders".split())
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
@@ -210,6 +211,8 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return "place", None  # "where does the money come from?" asks for a source, said any way
     if re.search(r"\b(who|whom|whose)\b", q):
         return "person", None
+    if re.search(r"\b(?:jail|prison|custodial) (?:term|sentence)s?\b", q):  # "the longest prison term": not a prison
+        return "duration", "term"
     head = _head_noun(q)
     for kind, nouns in (("person", PERSON_NOUNS), ("organisation", ORGANISATION_NOUNS | NAME_HEADS),
                         ("place", PLACE_NOUNS)):
@@ -218,7 +221,7 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
             return ("list" if plural and re.search(r"\b(which|what) " + head, q) else kind), head
     if head in DATE_NOUNS:
         return "date", head
-    if head in DURATION_NOUNS or re.search(r"\b(?:jail|prison|custodial) term\b", q):
+    if head in DURATION_NOUNS:
         return "duration", head
     if head in MONEY_WORDS or head in ("amount",) and "money" in q:
         return "money", head

@@ -63,6 +63,9 @@ TYPES = [
     ("What weight of heroin was found in the lorry?", "count"),  # an amount of a thing, as "how much heroin"
     ("What is the deadline for entries to the community awards?", "date"),
     ("Which criminal gang carried out the ransomware attack?", "organisation"),  # a gang is a body
+    ("What is the longest prison term for breaking the rules?", "duration"),  # a term, not a prison
+    ("Which prison did he serve his sentence in?", "place"),
+    ("How much is the commissioner putting into the cadets?", "money"),  # a sum put in, no thing named
 ]
 
 

@@ -564,6 +564,10 @@ def test_the_sentence_picker_answers_when_the_reader_cannot_load():
     ("count", "6.15am", False), ("duration", "9pm", False),  # a time of day is no count, nor a length of time
     ("duration", "16 months", True),
     ("count", "tens of thousands of pounds", False), ("count", "tens of thousands of people", True),  # money is no count
+    ("percentage", "at least three-quarters", True), ("percentage", "two-thirds", True),  # a fraction is a share
+    ("date", "April at EC$50,000", False), ("date", "April", True),  # a date does not run on into a sum
+    ("contact", "0419 of Sunday, 23 August, 2026", True), ("contact", "512 of 22/04/26", True),  # a log's number
+    ("contact", "0419", False),
 ])
 def test_type_ok(kind, span, ok):
     assert checks.type_ok(kind, span) is ok
@@ -592,6 +596,11 @@ def test_type_ok(kind, span, ok):
     (Constraint("name", "Thames Valley Community Fund", False),
      "Thames Valley Police and Crime Commissioner Matthew Barber has opened his Community Fund", True),
     (Constraint("name", "Michigan Network Inc", False), "Michigan universities formed Merit Network Inc", False),
+    # a name with an acronym in it, said in words, and three capitalised words of a name said by their initials
+    (Constraint("name", "SBA Police", False), "Sovereign Base Areas Police officers have removed 84 nets", True),
+    (Constraint("name", "SBA Police", False), "Some Big Apples were seized by police", False),
+    (Constraint("name", "Eastern Sovereign Base Area", False), "Divisional Commander for the Eastern SBA, said", True),
+    (Constraint("name", "Eastern Sovereign Base Area", False), "Divisional Commander for the Western SBA, said", False),
     # an acronym spelled out in lower-case words
     (Constraint("name", "PCSOs", False), "to recruit 20 additional police community support officers", True),
     (Constraint("name", "PCSOs", False), "to recruit 20 additional police officers", False),
@@ -732,9 +741,19 @@ def test_a_month_alone_does_not_say_the_date(question, span, vague):
     ("What is the name of the teenage girl who escaped from the fire?", "Firefighters named ", " as the owner.",
      False),  # no age said: undecided
     ("What is the name of the elderly victim?", "The victim, ", ", 34, of Hull, was treated.", True),
+    # an age the question states for the person asked for, against the one said beside the name
+    ("What is the name of the 81-year-old man who went missing?", "", ", 29, of Ravensthorpe, was jailed.", True),
+    ("What is the name of the 81-year-old man who went missing?", "", ", 81, of Dewsbury, was found.", False),
+    ("Who attacked the 81-year-old man?", "", ", 29, of Ravensthorpe, was jailed.", False),  # the victim's age
 ])
 def test_a_name_said_with_another_age_is_not_the_one_asked_for(question, before, after, other):
     assert checks.aged_otherwise(question, before, after) is other
+
+
+def test_the_age_may_be_inside_the_span():
+    question = "What is the name of the 81-year-old man who went missing?"
+    assert checks.aged_otherwise(question, "", " of Ravensthorpe, was jailed.", "Connor Wadsworth, 29,")
+    assert not checks.aged_otherwise(question, "", " of Dewsbury, was found.", "Connor Wadsworth, 81,")
 
 
 @pytest.mark.parametrize("question, span, before, after, shared", [
@@ -790,3 +809,28 @@ def test_a_lone_person_noun_is_no_name():
     question = "What are the names of the woman and man arrested after the nail bar searches?"
     assert checks.unnamed(question, "Detectives")
     assert not checks.unnamed(question, "Shipley")  # a lone capitalised word may be a surname
+
+
+def test_a_surname_is_a_name_asked_for():
+    assert checks.unnamed("What is the surname of Aaliyah, the cadet?", "the police")
+    assert not checks.unnamed("What is the surname of Aaliyah, the cadet?", "Aaliyah Brown")
+
+
+@pytest.mark.parametrize("span, before, place", [
+    ("Ravensthorpe", "Connor Wadsworth, 29, of ", True),  # where he lives, said after his age
+    ("Ravensthorpe, Dewsbury", "Connor Wadsworth, 29, of ", True),
+    ("Exclusion Zone", "taking metal from Plymouth inside the ", True),
+    ("Connor Wadsworth", "Sentenced was ", False),
+])
+def test_a_place_said_after_an_age_or_inside_is_no_person(span, before, place):
+    assert checks.said_as_place(span, before) is place
+
+
+def test_how_much_a_thing_fell_is_answered_by_a_share():
+    from qa.questions import analyze
+
+    a = analyze("How much did burglaries fall in the gated streets?")
+    before = "Burglaries in the gated streets fell by "
+    assert a.expected == "count" and checks.read_as(a, "41 per cent") == "percentage"
+    assert checks.shaped(a, "41 per cent", before, " over 18 months.")
+    assert checks.read_as(analyze("How much cannabis was found?"), "41 per cent") == "count"  # no change asked
