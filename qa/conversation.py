@@ -7,7 +7,8 @@ retrieval, and the answer says how it was asked (``rewritten``). The rules, in o
 
 1. **Substitution** — "what about Stevenage?", "and in 2019?", "how about for rape
    offences?": the last question is asked again with the new thing in place of its
-   narrowing name or year (or added to it when it had none), and "and on-call firefighters?"
+   narrowing name or year (a year also in place of the period it said: "and in the whole of 2025?" after
+   "… since January?"; or added to it when it had none), and "and on-call firefighters?"
    after "how many special constables …?" in place of the things it counted. A police force area
    ("what about Cambridgeshire?") takes the place of the last force area the last
    question named, narrowing or not ("how many Hertfordshire cases …"), or is added
@@ -77,6 +78,10 @@ THINGS = NAME_HEADS | ORGANISATION_NOUNS
 ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc", "dcc"})
 PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+# When a question's count or sum holds: "since January", "so far this year", "during March", "last year"
+PERIOD = re.compile(r"\b(?:(?:since|from|during|in|so far (?:in|this))\s+(?:(?:the\s+)?(?:start|end|beginning)\s+of\s+)?"
+                    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)|"
+                    r"(?:so far\s+)?(?:this|last)\s+(?:year|month|week))\b")
 CORRECTION = re.compile(r"^\s*(?:(?:sorry|no|oops|actually|ah|oh)\b[\s,.!]*)*i\s+mean[t]?\s+(?P<meant>.*?)[\s.?!]*$",
                         re.IGNORECASE)
 DETERMINERS = frozenset({"the", "a", "an", "its", "his", "her", "their", "this", "that", "these", "those", "your", "our"})
@@ -332,8 +337,13 @@ def _substitute(question: str, previous: str) -> str | None:
     prep = rest.split()[0].lower() if rest.split()[0].lower() in PREPOSITIONS else None
     thing = rest.split(None, 1)[1] if prep and len(rest.split()) > 1 else rest
     year = YEAR.search(rest)
-    if year:  # a year for a year, else added
-        return YEAR.sub(year.group(0), body, count=1) + "?" if YEAR.search(body) else f"{body} in {year.group(0)}?"
+    if year:  # a year for a year, the period said for the last one ("since January"), else added
+        if YEAR.search(body):
+            return YEAR.sub(year.group(0), body, count=1) + "?"
+        period = PERIOD.search(body)
+        if period:  # "and in the whole of 2025?" after "… caught since January?"
+            return body[:period.start()] + (rest if prep else f"in {rest}") + body[period.end():] + "?"
+        return f"{body} in {year.group(0)}?"
     if prep:  # "for rape offences" for the last question's "for …" phrase, else added with its preposition
         # "at X" for "in Y"; "on" before a name is a place's too ("in Portsmouth" for "on the Isle of Wight")
         alike = "|".join(PLACE_PREPOSITIONS + (r"on(?=\s+(?:the\s+)?[A-Z])",)) if prep in PLACE_PREPOSITIONS else prep

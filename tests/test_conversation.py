@@ -44,6 +44,10 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "How much did the force spend on overtime in 2021?"),
     # like for like: a year for a year (or added), a "for …" phrase for a "for …" phrase, a place for a place
     ("How many burglaries happened in Leeds?", None, "What about 2019?", "How many burglaries happened in Leeds in 2019?"),
+    # a year for the period the last question said ("since January", "last year")
+    ("How many people have been caught in the zone since January?", None, "And in the whole of 2025?",
+     "How many people have been caught in the zone in the whole of 2025?"),
+    ("How many arrests were made last year?", None, "And 2019?", "How many arrests were made in 2019?"),
     ("How many arrests for burglary were made in Watford?", None, "how about for rape offences?",
      "How many arrests for rape offences were made in Watford?"),
     ("How many arrests were made in Watford?", None, "and at Stevenage?", "How many arrests were made at Stevenage?"),

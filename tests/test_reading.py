@@ -803,6 +803,9 @@ def test_an_age_with_its_comma_is_no_count():
     assert checks.said_as_age("couriers", "36,", "Kieran Malloy, ", " of Romford, who recruited the couriers")
     assert checks.said_as_age("couriers", "36", "Kieran Malloy, ", ", of Romford")
     assert not checks.said_as_age("couriers", "36,", "He recruited ", " couriers")
+    assert checks.said_as_age("young people", "13 to 17", "a programme for young people aged ", ".")  # their ages
+    assert not checks.said_as_age("age", "13 to 17", "a programme for young people aged ", ".")  # asked for
+    assert not checks.said_as_age("young people", "238", "There are currently ", " cadets")
 
 
 def test_a_lone_person_noun_is_no_name():
@@ -834,3 +837,34 @@ def test_how_much_a_thing_fell_is_answered_by_a_share():
     assert a.expected == "count" and checks.read_as(a, "41 per cent") == "percentage"
     assert checks.shaped(a, "41 per cent", before, " over 18 months.")
     assert checks.read_as(analyze("How much cannabis was found?"), "41 per cent") == "count"  # no change asked
+
+
+@pytest.mark.parametrize("span, vague", [("dozens", True), ("hundreds of", True), ("tens of thousands", True),
+                                         ("63", False), ("A total of 63", False), ("seven", False),
+                                         ("dozens of lost children", False)])
+def test_a_count_without_a_figure_is_vague(span, vague):
+    assert checks.vague_count(span) is vague
+
+
+def test_a_count_said_with_a_figure_is_chosen_over_a_vague_one():
+    """"How many lost children …?" is answered by "63", not by "dozens" that the reader scored higher."""
+    text = ("Dozens of lost children were quickly reunited with their families. A total of 63 children who had become "
+            "separated from their parents were reunited with them.")
+    a = answerer({"Dozens": 7.0, "63": 6.0}).answer("How many lost children were reunited?", [passage(text)])
+    assert not a.abstained and a.short_answer.text.startswith("63")
+    alone = answerer({"Dozens": 7.0}).answer("How many lost children were reunited?", [passage(text)])
+    assert not alone.abstained and alone.short_answer.text.startswith("Dozens")  # nothing better: the vague one
+
+
+@pytest.mark.parametrize("question, span, after, civilian", [
+    ("Which deputy commissioner spoke about the shooting?", "Mr Hodge", ", a mechanic from North Side, was shot", True),
+    ("Who is the detective leading the inquiry?", "Jalen Hodge", ", 24, was shot", True),
+    ("Which deputy commissioner spoke about the shooting?", "Kenneth Richardson", " said", False),
+    ("Who is the detective leading the inquiry?", "Sarah Kaur", ", a detective with the major crime team", False),
+    ("Who was shot outside the bar?", "Mr Hodge", ", a mechanic from North Side, was shot", False),  # no rank asked
+    ("Who was the colonial officer killed in China?", "Bertram Simpson", ", a colonial officer killed", False),
+])
+def test_a_civilian_is_not_the_officer_asked_for(question, span, after, civilian):
+    from qa.questions import analyze
+
+    assert checks.civilian_for_officer(question, analyze(question).focus, span, after) is civilian

@@ -567,6 +567,25 @@ def officer_for_civilian(question: str, focus: str | None, before: str, span: st
     return civilian and (body or RANKED.search(before) is not None or RANK_FIRST.match(span.strip()) is not None)
 
 
+POLICE_RANKS = frozenset("""officer officers detective detectives inspector constable constables sergeant superintendent
+commissioner commander pcso pcsos""".split())
+# Said after a name: an age ("Jalen Hodge, 24,") or a trade that is not policing ("Mr Hodge, a mechanic from North Side")
+CIVILIAN_APPOSITION = re.compile(r"\s*,\s*(?:\d{1,3}\s*,|(?:a|an)\s+(?:\d{1,3}-year-old\s+)?"
+                                 r"([a-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}))")  # its first three words
+
+
+def civilian_for_officer(question: str, focus: str | None, span: str, after: str) -> bool:
+    """Whether a name said with an age or a trade that is not policing ("Mr Hodge, a mechanic from North Side") is
+    offered for an officer the question asks for by rank ("which deputy commissioner spoke …?", "who is the
+    detective leading the inquiry?"): the person a release is about is not the officer who speaks in it."""
+    said = _ASKED_WHO.search(question)
+    asked = set(said.group(1).lower().split()) if said else {focus or ""}
+    if not asked & POLICE_RANKS:
+        return False
+    m = CIVILIAN_APPOSITION.match(after)
+    return m is not None and (m.group(1) is None or not set(m.group(1).split()) & (OFFICER_OR_ANYONE | POLICE_RANKS))
+
+
 _SMALL = r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)"
 
 
@@ -769,13 +788,28 @@ def unspeeded(question: str, span: str, after: str) -> bool:
     return re.search(r"\bhow fast\b", question, re.I) is not None and not SPEED_UNIT.search(span + after[:25])
 
 
+def vague_count(span: str) -> bool:
+    """Whether a count is said without a figure ("dozens", "hundreds of", "several"): where another candidate that
+    passes gives one ("A total of 63"), that one answers "how many"."""
+    return VAGUE.fullmatch(span.strip(" ,.;:")) is not None
+
+
+VAGUE = re.compile(r"(?:(?:tens|hundreds|thousands|millions|dozens|scores|several|many|a few|a number)(?:\s+of)?\s*)+",
+                   re.I)
+
+
 def said_as_age(focus: str | None, span: str, before: str, after: str) -> bool:
     """Whether a bare figure is someone's age, written between commas after their name ("Kyle Bramley, 24, of
-    Kirkby"), for a count of something else."""
+    Kirkby") or after "aged" ("young people aged 13 to 17"), for a count of something else."""
     figure = span.strip()
     if figure.endswith(","):  # the span took the closing comma ("36,")
         figure, after = figure[:-1].rstrip(), "," + after
-    return focus != "age" and bool(re.fullmatch(r"\d{1,3}", figure)) and bool(
+    if focus == "age":
+        return False
+    if re.fullmatch(r"\d{1,3}(?:\s*(?:to|-|–|and)\s*\d{1,3})?", figure) and re.search(
+            r"\baged\s+(?:between\s+)?(?:\d{1,3}\s*(?:to|-|–|and)\s*)?$", before, re.I):
+        return True  # "13 to 17", or the reader's "17" of it
+    return bool(re.fullmatch(r"\d{1,3}", figure)) and bool(
         re.search(r"[A-Z][\w'’\-]+,\s*$", before)) and bool(re.match(r"\s*,", after))
 
 
@@ -949,6 +983,7 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     # a person is not a place ("across County Durham and Darlington"), nor an officer for the man arrested
     if expected == "person" and (said_as_place(span, before) or body_for_role(question, span)
                                  or officer_for_civilian(question, analysis.focus, before, span)
+                                 or civilian_for_officer(question, analysis.focus, span, after)
                                  or aged_otherwise(question, before, after, span)):
         return False
     if expected == "organisation" and person_for_body(span, before, after):  # "Simon Aspinall, headteacher of …"

@@ -278,6 +278,8 @@ class ReadingAnswerer:
             return Decision(analysis, found, found[0], "wrong_type",
                             note=f"no passage gives {TYPE_NAMES.get(analysis.expected, 'an answer')}")
         chosen, earlier = valid[0], None
+        if analysis.expected == "count" and checks.vague_count(chosen.span.text):  # "dozens", where "63" is said too
+            chosen = next((c for c in valid if not checks.vague_count(c.span.text)), chosen)
         if timeframe is not None and (timeframe.recent or timeframe.present):
             chosen, earlier = dating.latest(valid, text=lambda c: _short(analysis, c))
         chosen.features["local"] = self._local(question, chosen)
