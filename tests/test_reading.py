@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answerers import checks
+from qa.answerers import checks, reading
 from qa.answerers.extractive import ExtractiveAnswerer
 from qa.answerers.reading import AbstainModel, FEATURES, ReadingAnswerer
 from qa.errors import ConfigError
@@ -500,6 +500,18 @@ def test_a_name_carried_from_the_last_turn_needs_the_release_not_the_answers_nei
     assert b.abstained and b.reason == "no_evidence"
 
 
+def test_a_carried_name_the_rewrite_made_narrowing_needs_the_release_only():
+    """"How much cash did his officers seize?" after "who is leading Operation Redwing?" is rewritten "… Gareth
+    Lowther's officers …": a possessive name is narrowing, but the person did not say it."""
+    text = ("Detective Inspector Gareth Lowther is leading Operation Redwing. Residents told us about the line. "
+            "The operation went well. Officers searched ten homes. They seized around £18,000 in cash.")
+    asked = "How much cash did Gareth Lowther's officers seize?"
+    found = [passage(text, title="Warrants in North Ormesby")]
+    assert answerer({"£18,000": 6.0}).answer(asked, found).abstained  # typed by the person: near the answer
+    a, _ = answerer({"£18,000": 6.0}).answer_decided(asked, found, said="How much cash did his officers seize?")
+    assert not a.abstained and a.short_answer.text == "£18,000"
+
+
 def test_a_name_no_passage_mentions_is_no_evidence():
     a = answerer({"157": 6.0}).answer("How many arrests did Operation Nightjar make?", [passage(HOTSPOT)])
     assert a.abstained and a.reason == "no_evidence" and "Nightjar" in a.note
@@ -868,3 +880,23 @@ def test_a_civilian_is_not_the_officer_asked_for(question, span, after, civilian
     from qa.questions import analyze
 
     assert checks.civilian_for_officer(question, analyze(question).focus, span, after) is civilian
+
+
+def test_a_territory_its_force_is_named_after_holds_every_fact_of_the_release():
+    release = ("Officers from the Royal Montserrat Police Service stopped a truck. Breaking the rules can lead to "
+               "imprisonment for 12 months.")
+    assert checks.own_territory("Montserrat", release)
+    assert not checks.own_territory("Plymouth", release)  # a place in it, not the force's
+    assert not checks.own_territory("Essex", "Essex Police arrested a man in Colchester.")  # an area: sole_area's
+    assert not checks.own_territory("Montserrat", release + " Hertfordshire Constabulary helped.")  # another area
+
+
+def test_a_span_across_a_sentence_end_is_no_candidate():
+    text = 'She said: "I met the Chief Constable. It has made me think about joining the police."'
+    a = answerer({"Chief Constable. It": 6.0}).answer("What is the surname of the cadet?", [passage(text)])
+    assert a.abstained
+    assert not reading.SENTENCE_INSIDE.search("Mr. Smith") and not reading.SENTENCE_INSIDE.search("St. Albans")
+
+
+def test_an_age_range_with_its_full_stop_is_no_count():
+    assert checks.said_as_age("young people", "13 to 17.", "a programme for young people aged ", " Cadets meet")

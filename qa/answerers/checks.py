@@ -348,6 +348,18 @@ def sole_area(name: str, release: str) -> bool:
     return found == {pages.AREA_ALIASES.get(name, name)}
 
 
+def own_territory(name: str, release: str) -> bool:
+    """Whether ``name`` is a place outside the force areas of England and Wales that its release names a force after
+    ("Montserrat" in a release of the Royal Montserrat Police Service, "Scotland" in Police Scotland's), in a release
+    that names none of those areas: every fact of it is that territory's, as every fact of a release that names one
+    force area is that area's (:func:`sole_area`)."""
+    if pages.is_area(name) or not re.fullmatch(r"[A-Z][\w'’\-]*(?:[ \t][A-Z][\w'’\-]*){0,2}", name.strip()):
+        return False
+    said = re.escape(name.strip())
+    force = re.search(rf"\b{said}[ \t]+(?:Police|Constabulary)\b|\bPolice[ \t]+{said}\b", release)
+    return force is not None and not pages.area_mentions(release)
+
+
 def said_short(name: str, near: str, release: str) -> bool:
     """Whether ``near`` refers to ``name`` by a short form, and the release says the whole name: a release names
     a body or a person once in full, then shortens it. The short forms: the head alone, capitalised, after "the"
@@ -801,7 +813,7 @@ VAGUE = re.compile(r"(?:(?:tens|hundreds|thousands|millions|dozens|scores|severa
 def said_as_age(focus: str | None, span: str, before: str, after: str) -> bool:
     """Whether a bare figure is someone's age, written between commas after their name ("Kyle Bramley, 24, of
     Kirkby") or after "aged" ("young people aged 13 to 17"), for a count of something else."""
-    figure = span.strip()
+    figure = span.strip().rstrip(".;:")  # the span may take its sentence's full stop ("13 to 17.")
     if figure.endswith(","):  # the span took the closing comma ("36,")
         figure, after = figure[:-1].rstrip(), "," + after
     if focus == "age":

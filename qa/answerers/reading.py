@@ -62,6 +62,9 @@ FEATURES = ("margin", "best_margin", "score", "null", "is_top", "overlap", "sent
             "typed", "rank", "local")
 
 
+# A sentence ending inside a span: a word of two small letters or more, its stop, and a capital ("Mr. Smith" and
+# "St. Albans" are not)
+SENTENCE_INSIDE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 PRONOUN_OPENING = re.compile(r"\s*(?:He|She|They|It|His|Her|Their|Its)\b")
 TYPE_NAMES = {"count": "a number", "money": "an amount of money", "percentage": "a percentage", "date": "a date",
               "duration": "a length of time", "person": "a name", "organisation": "an organisation's name",
@@ -185,7 +188,13 @@ class ReadingAnswerer:
         not_in_lead = {rid: [m for m in checks.missing(near, _lead(body)) if not (
             checks.own_area(m.text, areas[rid]) and not checks.name_supported(m.text, body))]
             for rid, body in bodies.items()}
-        topic_missing = {rid: [m for m in checks.missing(analysis.topic, body)
+        # A name the rewrite carried from the last turn is the conversation's topic even where the rewrite made it
+        # narrowing ("How much cash did Gareth Lowther's officers seize?" for "… his officers …"): its release must
+        # mention it, its answer's sentence need not.
+        carried = [c for c in analysis.strict if said is not None and c.kind == "name"
+                   and c.text.lower() not in said.lower()]
+        strict = [c for c in analysis.strict if c not in carried]
+        topic_missing = {rid: [m for m in checks.missing(analysis.topic + carried, body)
                                if not checks.own_area(m.text, areas[rid])] for rid, body in bodies.items()}
         # A release that holds not one content word of the question ("bins", "cost", "install") is about something
         # else: a figure in it cannot answer ("£60,000" of recovered property for what the bins cost).
@@ -208,8 +217,9 @@ class ReadingAnswerer:
             p = passages[r.passage]
             bounds = [(s.start, s.end) for s in sentences(p.text)] or [(0, len(p.text))]
             for sp in r.spans:
-                if "\n" in sp.text.strip() or not sp.text.strip():
-                    continue  # a span across a line break joins two lines (a heading and a sentence), not a fact
+                if "\n" in sp.text.strip() or not sp.text.strip() or SENTENCE_INSIDE.search(sp.text):
+                    continue  # a span across a line break joins two lines (a heading and a sentence), not a fact;
+                    # nor one across a sentence's end the splitter left inside a quote ("Chief Constable. It's …")
                 k = next((i for i, (a, b) in enumerate(bounds) if a <= sp.start < b), 0)
                 sentence = bounds[k]
                 if sp.end > sentence[1] + 1 and p.text[sentence[1]:sp.end].strip():
@@ -227,7 +237,7 @@ class ReadingAnswerer:
                 own = p.text[sentence[0]:sentence[1]]
                 # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
                 # a count beside a sentence that names the noun counts something else.
-                strict_missing = (checks.missing(analysis.strict + not_in_lead[p.release_id], window)
+                strict_missing = (checks.missing(strict + not_in_lead[p.release_id], window)
                                   + checks.missing(focus, own))
                 # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
                 last = list(checks.FIGURE.finditer(sp.text))
@@ -238,7 +248,8 @@ class ReadingAnswerer:
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
                     m.kind == "name" and (checks.said_short(m.text, window, bodies[p.release_id])
-                                          or checks.sole_area(m.text, bodies[p.release_id])))]
+                                          or checks.sole_area(m.text, bodies[p.release_id])
+                                          or checks.own_territory(m.text, bodies[p.release_id])))]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
                 shaped = checks.shaped(analysis, sp.text, p.text[sentence[0]:sp.start], p.text[sp.end:])
