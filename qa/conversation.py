@@ -79,7 +79,8 @@ ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc",
 PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
 YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # When a question's count or sum holds: "since January", "so far this year", "during March", "last year"
-PERIOD = re.compile(r"\b(?:(?:since|from|during|in|so far (?:in|this))\s+(?:(?:the\s+)?(?:start|end|beginning)\s+of\s+)?"
+PERIOD = re.compile(r"\b(?:(?:since|from|during|in|so far (?:in|this))\s+"
+                    r"(?:(?:the\s+)?(?:start|end|beginning)\s+of\s+)?"
                     r"(?:January|February|March|April|May|June|July|August|September|October|November|December)|"
                     r"(?:so far\s+)?(?:this|last)\s+(?:year|month|week))\b")
 CORRECTION = re.compile(r"^\s*(?:(?:sorry|no|oops|actually|ah|oh)\b[\s,.!]*)*i\s+mean[t]?\s+(?P<meant>.*?)[\s.?!]*$",

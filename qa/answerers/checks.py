@@ -350,9 +350,9 @@ def sole_area(name: str, release: str) -> bool:
 
 def own_territory(name: str, release: str) -> bool:
     """Whether ``name`` is a place outside the force areas of England and Wales that its release names a force after
-    ("Montserrat" in a release of the Royal Montserrat Police Service, "Scotland" in Police Scotland's), in a release
-    that names none of those areas: every fact of it is that territory's, as every fact of a release that names one
-    force area is that area's (:func:`sole_area`)."""
+    ("Montserrat" in a release of the Royal Montserrat Police Service, "Anguilla" in the Royal Anguilla Police
+    Force's), in a release that names none of those areas: every fact of it is that territory's, as every fact of a
+    release that names one force area is that area's (:func:`sole_area`)."""
     if pages.is_area(name) or not re.fullmatch(r"[A-Z][\w'’\-]*(?:[ \t][A-Z][\w'’\-]*){0,2}", name.strip()):
         return False
     said = re.escape(name.strip())
@@ -440,7 +440,8 @@ def asks_publishing(question: str) -> bool:
     return bool(PUBLISHING.search(question))
 
 
-AT_PLACE = re.compile(r"\b(?:in|at|across|near|throughout|around|within|inside)\s+(?:the\s+)?(?:[A-Z][\w'’\-]*,?\s+){0,3}"
+AT_PLACE = re.compile(r"\b(?:in|at|across|near|throughout|around|within|inside)\s+(?:the\s+)?"
+                      r"(?:[A-Z][\w'’\-]*,?\s+){0,3}"
                       r"(?:and\s+)?$")
 
 
@@ -479,7 +480,8 @@ def said_as_place(span: str, before: str) -> bool:
     return whole and bool(NEAR_PLACE.search(before) or FROM_PLACE.search(before))
 
 
-NAME_ASKED = re.compile(r"\b(?:sur)?names? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|\bcalled what\b", re.I)
+NAME_ASKED = re.compile(r"\b(?:sur)?names? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|"
+                        r"\bcalled what\b", re.I)
 
 
 def unnamed(question: str, span: str) -> bool:
@@ -581,7 +583,8 @@ def officer_for_civilian(question: str, focus: str | None, before: str, span: st
 
 POLICE_RANKS = frozenset("""officer officers detective detectives inspector constable constables sergeant superintendent
 commissioner commander pcso pcsos""".split())
-# Said after a name: an age ("Jalen Hodge, 24,") or a trade that is not policing ("Mr Hodge, a mechanic from North Side")
+# Said after a name: an age ("Jalen Hodge, 24,") or a trade that is not policing ("Mr Hodge, a mechanic from North
+# Side")
 CIVILIAN_APPOSITION = re.compile(r"\s*,\s*(?:\d{1,3}\s*,|(?:a|an)\s+(?:\d{1,3}-year-old\s+)?"
                                  r"([a-z][a-z\-]*(?:\s+[a-z][a-z\-]*){0,2}))")  # its first three words
 
