@@ -46,10 +46,12 @@ def test_check_flags_drops_and_rises():
 @pytest.mark.slow
 def test_sample_eval_stays_above_the_floor(tmp_path):
     floor = json.loads(FLOOR_FILE.read_text())
+    # The floors hold on any CPU in float32. In bfloat16 the vectors depend on the hardware's kernels (README,
+    # QA_EMBED_DTYPE): on an AVX512-BF16 CPU without AMX one retrieval rank of the 93 answerable questions flips.
     settings = Settings(corpus_dir=PROJECT_ROOT / "corpus", index_dir=tmp_path / "idx", model=floor["model"],
                         chunk_tokens=floor["chunk_tokens"], reranker=floor["reranker"],
-                        answerer=floor["answerer"])
-    embedder = make_embedder(settings.model, settings.batch_size)
+                        answerer=floor["answerer"], embed_dtype=floor["embed_dtype"])
+    embedder = make_embedder(settings.model, settings.batch_size, dtype=settings.embed_dtype)
     ingest(settings, embedder)
     report = SampleEval(Service(settings, embedder)).run(load_questions(PROJECT_ROOT / "corpus" / "questions.jsonl"))
     problems = check(report.metrics, floor, report.per_part)
