@@ -59,6 +59,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
+from qa.dates import MONTHS
 from qa.pages import area_mentions, is_area
 from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_NOUNS, PLURALS, PREPOSITIONS,
                           QUESTION_WORDS, analyze)
@@ -81,7 +82,7 @@ YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 # When a question's count or sum holds: "since January", "so far this year", "during March", "last year"
 PERIOD = re.compile(r"\b(?:(?:since|from|during|in|so far (?:in|this))\s+"
                     r"(?:(?:the\s+)?(?:start|end|beginning)\s+of\s+)?"
-                    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)|"
+                    rf"(?:{'|'.join(m.title() for m in MONTHS)})|"
                     r"(?:so far\s+)?(?:this|last)\s+(?:year|month|week))\b")
 CORRECTION = re.compile(r"^\s*(?:(?:sorry|no|oops|actually|ah|oh)\b[\s,.!]*)*i\s+mean[t]?\s+(?P<meant>.*?)[\s.?!]*$",
                         re.IGNORECASE)

@@ -483,33 +483,36 @@ def test_said_short(name, near, release, said):
     assert checks.said_short(name, near, release) is said
 
 
-def test_a_name_carried_from_the_last_turn_needs_the_release_not_the_answers_neighbourhood():
-    """"and in which month was it launched?" after a question about Operation Tropic is rewritten to name it;
-    the person did not name it, so the release must mention it, but the answer's sentence needn't repeat it."""
-    text = ("Rogue traders were warned across the county. Officers visited 40 homes. Operation Tropic is run "
-            "with trading standards. The team also met residents at a fair. The weather was fine. "
-            "It was launched in May.")
+TROPIC = ("Rogue traders were warned across the county. Officers visited 40 homes. Operation Tropic is run "
+          "with trading standards. The team also met residents at a fair. The weather was fine. "
+          "It was launched in May.")
+
+
+@pytest.mark.parametrize("text, title, asked, said, span", [
+    # "and in which month was it launched?" after a question about Operation Tropic is rewritten to name it
+    (TROPIC, "Rogue traders warned", "In which month was Operation Tropic launched?",
+     "and in which month was it launched?", "May"),
+    # "… his officers …" after "who is leading Operation Redwing?" is rewritten "… Gareth Lowther's officers …": a
+    # possessive name is narrowing, but the person did not say it
+    ("Detective Inspector Gareth Lowther is leading Operation Redwing. Residents told us about the line. "
+     "The operation went well. Officers searched ten homes. They seized around £18,000 in cash.",
+     "Warrants in North Ormesby", "How much cash did Gareth Lowther's officers seize?",
+     "How much cash did his officers seize?", "£18,000"),
+])
+def test_a_name_carried_from_the_last_turn_needs_the_release_not_the_answers_neighbourhood(text, title, asked, said,
+                                                                                          span):
+    """The person did not name it, so the release must mention it, but the answer's sentence needn't repeat it."""
+    found = [passage(text, title=title)]
+    assert answerer({span: 6.0}).answer(asked, found).abstained  # typed by the person: near the answer
+    a, _ = answerer({span: 6.0}).answer_decided(asked, found, said=said)
+    assert not a.abstained and a.short_answer.text == span
+
+
+def test_a_carried_name_no_release_mentions_is_still_no_evidence():
     asked = "In which month was Operation Tropic launched?"
-    rogue = [passage(text, title="Rogue traders warned")]
-    assert answerer({"May": 6.0}).answer(asked, rogue).abstained  # typed by the person: near the answer
-    a, _ = answerer({"May": 6.0}).answer_decided(asked, rogue, said="and in which month was it launched?")
-    assert not a.abstained and a.short_answer.text == "May"
-    # still a refusal when the release does not mention the carried name at all
-    other = [passage(text.replace("Operation Tropic", "The scheme"), title="Rogue traders warned")]
+    other = [passage(TROPIC.replace("Operation Tropic", "The scheme"), title="Rogue traders warned")]
     b, _ = answerer({"May": 6.0}).answer_decided(asked, other, said="and in which month was it launched?")
     assert b.abstained and b.reason == "no_evidence"
-
-
-def test_a_carried_name_the_rewrite_made_narrowing_needs_the_release_only():
-    """"How much cash did his officers seize?" after "who is leading Operation Redwing?" is rewritten "… Gareth
-    Lowther's officers …": a possessive name is narrowing, but the person did not say it."""
-    text = ("Detective Inspector Gareth Lowther is leading Operation Redwing. Residents told us about the line. "
-            "The operation went well. Officers searched ten homes. They seized around £18,000 in cash.")
-    asked = "How much cash did Gareth Lowther's officers seize?"
-    found = [passage(text, title="Warrants in North Ormesby")]
-    assert answerer({"£18,000": 6.0}).answer(asked, found).abstained  # typed by the person: near the answer
-    a, _ = answerer({"£18,000": 6.0}).answer_decided(asked, found, said="How much cash did his officers seize?")
-    assert not a.abstained and a.short_answer.text == "£18,000"
 
 
 def test_a_name_no_passage_mentions_is_no_evidence():

@@ -598,7 +598,7 @@ def civilian_for_officer(question: str, focus: str | None, span: str, after: str
     if not asked & POLICE_RANKS:
         return False
     m = CIVILIAN_APPOSITION.match(after)
-    return m is not None and (m.group(1) is None or not set(m.group(1).split()) & (OFFICER_OR_ANYONE | POLICE_RANKS))
+    return m is not None and (m.group(1) is None or not set(m.group(1).split()) & OFFICER_OR_ANYONE)  # ranks in it
 
 
 _SMALL = r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten)"
