@@ -35,7 +35,8 @@ from qa.store import STOPWORDS
 
 AnswerType = Literal["count", "money", "percentage", "date", "duration", "person", "organisation", "place",
                      "contact", "list", "description"]
-ConstraintKind = Literal["name", "number", "year", "time", "qualifier", "noun"]  # noun: a count's counted noun
+ConstraintKind = Literal["name", "number", "year", "time", "qualifier", "noun",  # noun: a count's counted noun
+                         "predicate"]  # what a partitive count's part is or does (``subset``)
 
 WORD = re.compile(r"[A-Za-z0-9£$€][A-Za-z0-9'’\-/.,£%]*[A-Za-z0-9%]|[A-Za-z0-9]")
 AUX = frozenset("do does did is are was were will would can could has have had should shall may might must".split())
@@ -111,6 +112,7 @@ class Analysis:
     expected: AnswerType
     focus: str | None = None
     constraints: tuple[Constraint, ...] = field(default_factory=tuple)
+    subset: tuple[str, ...] = ()  # a partitive count's predicate: "how many of the 19 arrested were charged?"
 
     @property
     def strict(self) -> list[Constraint]:
@@ -339,7 +341,53 @@ def _last_is_no_qualifier(before: str, rest: str) -> bool:
 
 def analyze(question: str) -> Analysis:
     kind, focus = expected_type(question)
-    return Analysis(question=question, expected=kind, focus=focus, constraints=constraints(question))
+    return Analysis(question=question, expected=kind, focus=focus, constraints=constraints(question),
+                    subset=subset(question) if kind == "count" else ())
+
+
+PARTITIVE = re.compile(r"\bhow many of\s+(.+)", re.I)
+# Verbs too light to say which part is counted ("how many of the gates will go in Wirral?": Wirral says it)
+LIGHT_VERBS = frozenset("go come get make take do have be become".split())
+
+
+def subset(question: str) -> tuple[str, ...]:
+    """The content words of what a partitive count's part is said to do or be: "how many of the nineteen people
+    arrested come from Xylofagou?" asks for those of the nineteen who come from Xylofagou, so ("Xylofagou",);
+    "how many of them were women?" gives ("women",). A count that answers it says one of these in its own
+    sentence ("14 have been charged"); a count of the whole or of another part does not. () when the question is
+    no partitive count, or its predicate holds no such word ("how many of the officers?"). A closing bracket of
+    context is not read."""
+    m = PARTITIVE.search(CONTEXT.sub("?", question.strip()))
+    if not m:
+        return ()
+    import lemminflect
+
+    words = [w.strip(",.?'’") for w in m.group(1).rstrip(" ?").split()]
+    # The predicate starts at the first auxiliary ("were found"), else at the last present-tense verb, else at the
+    # last past one: a past form right after the noun is most often a participle of the noun phrase ("the people
+    # arrested over bird trapping come from …"), and a present form that is a noun too is a verb only after a
+    # plural ("the alley gates go", but "domestic abuse incidents" and "alley gates" are nouns).
+    start = next((i for i, w in enumerate(words) if i and w.lower() in AUX), None)
+    if start is None:
+        def finite(tags: tuple[str, ...]) -> list[int]:
+            found = []
+            for i, w in enumerate(words[1:], 1):
+                before = words[i - 1].lower()
+                after_plural = before.endswith("s") or before in PLURALS
+                if not w[:1].islower() or w.lower() in PREPOSITIONS or before in DETERMINERS:
+                    continue
+                if _verb(w, lemminflect, tags) and (after_plural or tags == ("VBD",) or not lemminflect.getAllLemmas(
+                        w.lower(), upos="NOUN")) or after_plural and _verb(w, lemminflect, ("VBZ",)):
+                    found.append(i)
+            return found
+        verbs = finite(("VBP",)) or finite(("VBD",))
+        if not verbs:
+            return ()
+        start = verbs[-1] - 1
+    subject = {w.lower() for w in words[:start + 1]}
+    said = [w for w in words[start + 1:] if len(w) > 1 and w.lower() not in STOPWORDS | AUX | subject
+            and not LIGHT_VERBS & set(lemminflect.getAllLemmas(w.lower(), upos="VERB").get("VERB", (w.lower(),)))]
+    return tuple(dict.fromkeys(said))
 
 
 def indirect(question: str) -> str | None:
@@ -404,8 +452,9 @@ def _verb(word: str, lemminflect, tags: tuple[str, ...] = ("VB", "VBD", "VBN", "
 def _find_verb(rest: list[str], lemminflect, tags: tuple[str, ...]) -> int | None:
     """The index of the clause's verb: a lower-case word of the form the auxiliary needs (base form after
     "did", participle after "has" or "was"), not the subject's first word and not right after a determiner;
-    for participles, the first past participle before the first -ing form. The scan stops at a clause
-    boundary ("when he died")."""
+    for participles, the first past participle before the first -ing form; a noun that can be a verb is passed over
+    when a verb follows it ("did the justice team receive"). The scan stops at a clause boundary ("when he
+    died")."""
     found: dict[str, int] = {}
     for i, w in enumerate(rest):
         if w.lower() in SUBORDINATORS or w.endswith(","):
@@ -415,6 +464,8 @@ def _find_verb(rest: list[str], lemminflect, tags: tuple[str, ...]) -> int | Non
         if rest[i - 1].lower() in DETERMINERS:
             continue
         for tag in tags:
-            if tag not in found and _verb(w, lemminflect, (tag,)):
+            if tag not in found and _verb(w, lemminflect, (tag,)) and not (  # "did the team receive": a noun
+                    i + 1 < len(rest) and rest[i + 1][:1].islower() and _verb(rest[i + 1], lemminflect, (tag,))
+                    and lemminflect.getAllLemmas(w.lower(), upos="NOUN")):
                 found[tag] = i
     return next((found[t] for t in tags if t in found), None)

@@ -21,7 +21,8 @@ returning one) so that tests do not depend on the calendar.
 
 A month without a year names no year, so it gives bounds only after "since", "after" or
 "from" ("since May": from the latest 1 May on or before today, as a count "since May" runs up
-to now); "in May", "before June" or "between April and October" give none (a release's own
+to now), and not in a question about what is to come ("will the patrols be extended from
+June?" names a June ahead, not when the release came out); "in May", "before June" or "between April and October" give none (a release's own
 "between April and October" may be of any year), and neither does a day without a year ("on
 12 March"). A year that is not the object of a time
 word ("the 2018 World Cup", "2018/19 figures") gives none either: the answerer's year check
@@ -182,8 +183,9 @@ class RuleTimeReader:
         today = self.today()
         found: list[tuple[date | None, date | None, str]] = []
         taken: list[tuple[int, int]] = []
+        future = bool(FUTURE.search(q))
         for m in FRAMES.finditer(q):
-            bounds = self._frame(m, today)
+            bounds = self._frame(m, today, future)
             if bounds is not None:
                 found.append((*bounds, m.group(0)))
                 taken.append(m.span())
@@ -213,7 +215,7 @@ class RuleTimeReader:
         return Timeframe(since=since.isoformat() if since else None, until=until.isoformat() if until else None,
                          recent=recent, present=present, phrases=phrases)
 
-    def _frame(self, m: re.Match, today: date) -> tuple[date | None, date | None] | None:
+    def _frame(self, m: re.Match, today: date, future: bool = False) -> tuple[date | None, date | None] | None:
         groups = {k: v for k, v in m.groupdict().items() if v is not None}
         if m.group("between"):
             first = _period({k[:-2]: v for k, v in groups.items() if k.endswith("_1")}, today, anchored=False)
@@ -222,7 +224,7 @@ class RuleTimeReader:
                 return None
             return first[0], second[1]
         word = " ".join(m.group("word").lower().split())
-        anchored = word in ("since", "after", "from")
+        anchored = word in ("since", "after", "from") and not future  # "will be extended from June": a June to come
         period = _period(groups, today, anchored=anchored)
         if period is None:
             return None
@@ -236,6 +238,11 @@ class RuleTimeReader:
         if word in ("until", "till", "up to"):
             return None, end
         return start, end  # in, during, throughout, on
+
+
+# A question about what is to come: a month it names without a year ("will the patrols be extended from June?") is
+# the next such month, which says nothing of when the release that announced it came out.
+FUTURE = re.compile(r"\b(?:will|shall|going to|due to|set to)\b", re.I)
 
 
 def _period(groups: dict[str, str], today: date, anchored: bool) -> tuple[date, date] | None:

@@ -51,6 +51,7 @@ READER = RuleTimeReader(TODAY)
     ("How many arrests in the last three years?", "2021-06-15", "2024-06-15"),
     ("How many arrests since May?", "2024-05-01", None),  # the latest May on or before today
     ("How many arrests since December?", "2023-12-01", None),  # December 2024 has not come yet
+    ("Where will the patrols go from June 2024?", "2024-06-01", None),  # a year says which June
     ("How many arrests since 2016 and before 2020?", "2016-01-01", "2019-12-31"),  # intersected
     ("How many arrests have there been since last year?", "2023-01-01", None),
     ("What was said before last month?", None, "2024-04-30"),
@@ -76,6 +77,7 @@ def test_bounds(question, since, until):
     "Who leads the New Year campaign in the New Forest?",  # "New" in a name
     "How many officers are there in Westshire?",
     "Where was the 2019 appeal made?",
+    "Which towns will the patrols be extended to from June?",  # a June to come says nothing of the release's date
 ])
 def test_no_time(question):
     frame = READER.read(question)

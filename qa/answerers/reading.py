@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.answer import ABSTAIN_TEXT, Answer, Earlier, ShortAnswer
-from qa.answerers import checks, dating, spans
+from qa.answerers import checks, dating, spans, tables
 from qa.answerers.extractive import ExtractiveAnswerer, _end, _tidy, abstention, citation, content_words
 from qa.chunks import sentences
 from qa.errors import ConfigError
@@ -65,6 +65,8 @@ FEATURES = ("margin", "best_margin", "score", "null", "is_top", "overlap", "sent
 # A sentence ending inside a span: a word of two small letters or more, its stop, and a capital ("Mr. Smith" and
 # "St. Albans" are not)
 SENTENCE_INSIDE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
+# Beside a span, the rest of its number: "103" of "1,103", "1" of "1.5"
+NUMBER_BEFORE, NUMBER_AFTER = re.compile(r"\d[,.]?\Z"), re.compile(r"\A[,.]?\d")
 PRONOUN_OPENING = re.compile(r"\s*(?:He|She|They|It|His|Her|Their|Its)\b")
 TYPE_NAMES = {"count": "a number", "money": "an amount of money", "percentage": "a percentage", "date": "a date",
               "duration": "a length of time", "person": "a name", "organisation": "an organisation's name",
@@ -194,6 +196,7 @@ class ReadingAnswerer:
         carried = [c for c in analysis.strict if said is not None and c.kind == "name"
                    and c.text.lower() not in said.lower()]
         strict = [c for c in analysis.strict if c not in carried]
+        named = [c for c in [*strict, *near] if c.kind == "name"]  # said near a figure, as one of a list or not
         topic_missing = {rid: [m for m in checks.missing(analysis.topic + carried, body)
                                if not checks.own_area(m.text, areas[rid])] for rid, body in bodies.items()}
         # A release that holds not one content word of the question ("bins", "cost", "install") is about something
@@ -220,6 +223,9 @@ class ReadingAnswerer:
                 if "\n" in sp.text.strip() or not sp.text.strip() or SENTENCE_INSIDE.search(sp.text):
                     continue  # a span across a line break joins two lines (a heading and a sentence), not a fact;
                     # nor one across a sentence's end the splitter left inside a quote ("Chief Constable. It's …")
+                if NUMBER_BEFORE.search(p.text[max(0, sp.start - 2):sp.start]) or (
+                        sp.text[-1:].isdigit() and NUMBER_AFTER.search(p.text[sp.end:sp.end + 2])):
+                    continue  # a span cut out of a number ("103" of "1,103") is not the number said
                 k = next((i for i, (a, b) in enumerate(bounds) if a <= sp.start < b), 0)
                 sentence = bounds[k]
                 if sp.end > sentence[1] + 1 and p.text[sentence[1]:sp.end].strip():
@@ -235,15 +241,26 @@ class ReadingAnswerer:
                     start -= 1
                 window = p.title + "\n" + p.text[bounds[start][0]:near[1]]
                 own = p.text[sentence[0]:sentence[1]]
+                cell = _cell(p, sp, bodies[p.release_id])
+                if cell is not None:  # a table's figure is said of its row, column and caption, not the next rows
+                    row = p.text[p.text.rfind("\n", 0, sp.start) + 1:].split("\n", 1)[0]
+                    own = cell.said + "\n" + row
+                    window = p.title + "\n" + own
                 # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
                 # a count beside a sentence that names the noun counts something else.
                 strict_missing = (checks.missing(strict + not_in_lead[p.release_id], window)
                                   + checks.missing(focus, own))
                 # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
                 last = list(checks.FIGURE.finditer(sp.text))
-                if focus and last and focus[0] not in strict_missing and checks.counts_other(
-                        analysis.focus, sp.text[last[-1].end():] + p.text[sp.end:]):
+                after = " " + cell.header.lower() if cell is not None and cell.header else \
+                    sp.text[last[-1].end():] + p.text[sp.end:] if last else ""
+                if focus and last and focus[0] not in strict_missing and checks.counts_other(analysis.focus, after):
                     strict_missing = strict_missing + focus
+                if analysis.expected in checks.FIGURES:  # a figure beside "St Asaph, Caernarfon and Wrexham" is all three's
+                    strict_missing = strict_missing + [m for m in named if m not in strict_missing
+                                                       and checks.listed_only(m.text, window, analysis.question)]
+                if not checks.says_part(analysis.subset, own):  # "how many of the 19 … come from Xylofagou?"
+                    strict_missing = strict_missing + [Constraint("predicate", " or ".join(analysis.subset), True)]
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
@@ -381,6 +398,15 @@ def _lead(body: str, n: int = 2) -> str:
 
 def _bare(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def _cell(p: Passage, sp, body: str) -> tables.Cell | None:
+    """The table cell a span is in, read in its whole release (a chunk may start below the table's header) where
+    the release's text is at hand, else in the passage."""
+    at = len(p.title) + 1 + p.start + sp.start
+    if body[at:at + len(sp.text)] == sp.text:
+        return tables.cell_at(body, at)
+    return tables.cell_at(p.text, sp.start)
 
 
 def _counted(analysis: Analysis) -> Constraint:

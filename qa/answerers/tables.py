@@ -1,0 +1,96 @@
+"""A table's cell, read as the sentence it stands for.
+
+A release's HTML tables reach the corpus as Markdown rows (trafilatura writes ``| Abercorn Basin | 13 |``, a rule
+row ``|---|---|`` after the header, and a caption as a row of its own before it). A figure in a cell is said of
+its row's label, its column's header and the table's caption, with the sentence that leads into the table ("Its
+work in 2025 is set out below."), not of the rows above and below it, which the answerer's window of neighbouring
+sentences would otherwise read: "Clarendon Dock" in the next row does not make 13 a figure for Clarendon Dock, and
+"Kingsway" heads one column, not the total beside it.
+
+A block of labelled lines is read the same way, each line a row whose label is the words before its colon:
+"Cambridgeshire: Cases = 45, samples = 66" next to "Hertfordshire: Cases = 60, samples = 107" gives 66 to
+Cambridgeshire alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROW = re.compile(r"^\s*\|.*\|\s*$")
+RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
+MAX_ROWS = 200  # a table longer than this is read as its rows alone
+LABELLED = re.compile(r"^\s*([A-Z][\w'’\-]*(?:\s+[A-Z&][\w'’\-]*){0,4}):\s+(\S.{0,99})$")
+SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
+
+
+@dataclass(frozen=True)
+class Cell:
+    label: str  # the row's first cell
+    header: str  # the column's header, "" when the table has none
+    caption: str  # the caption rows and the sentence before the table, one line each
+
+    @property
+    def said(self) -> str:
+        """The cell's row and column as one text, the table's caption first."""
+        head = f"{self.header}: " if self.header and self.header != self.label else ""
+        return "\n".join(x for x in (self.caption, head + self.label) if x)
+
+
+def cells(row: str) -> list[str]:
+    return [c.strip() for c in row.strip().strip("|").split("|")]
+
+
+def cell_at(text: str, at: int) -> Cell | None:
+    """The cell of ``text`` at character ``at``, or None when ``at`` is in no data row of a table (a sentence, a
+    header row, a caption)."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    if not ROW.match(line):
+        return _labelled(text, line_start, line)
+    if RULE.match(line):
+        return None
+    below = text[line_end + 1:].split("\n", 1)[0] if line_end >= 0 else ""
+    if RULE.match(below):
+        return None  # a header row
+    above = text[:line_start].split("\n")[:-1]  # the lines before this row, nearest last
+    table: list[str] = []
+    lead = ""
+    for previous in reversed(above):
+        if not ROW.match(previous):
+            lead = previous.strip()
+            break
+        table.insert(0, previous)
+        if len(table) >= MAX_ROWS:
+            break
+    rules = [i for i, r in enumerate(table) if RULE.match(r)]
+    if not rules:
+        return None  # a table without a header rule: no row tells which is the header
+    head_rows = [r for r in table[:rules[-1]] if not RULE.match(r)]
+    captions = [r for r in head_rows if len([c for c in cells(r) if c]) <= 1]
+    headers = [r for r in head_rows if r not in captions]
+    col = line[:at - line_start].count("|") - 1
+    row = cells(line)
+    header_cells = cells(headers[-1]) if headers else []
+    header = header_cells[col] if 0 <= col < len(header_cells) else ""
+    caption = "\n".join(([re.split(r"(?<=[.!?:])\s+", lead)[-1]] if lead else [])
+                        + [" ".join(c for c in cells(r) if c) for r in captions])
+    return Cell(label=row[0] if row else "", header=header, caption=caption)
+
+
+def _labelled(text: str, line_start: int, line: str) -> Cell | None:
+    """A line of a block of two or more labelled lines ("Bedfordshire: Cases = 22"), read as a row: its label, and
+    the block's lead-in sentence ("Here is a breakdown of the local figures:") as its caption."""
+    m = LABELLED.match(line)
+    if not m or SENTENCE_END.search(line):
+        return None
+    above = [x for x in text[:line_start].split("\n")[:-1] if x.strip()]
+    below = [x for x in text[line_start + len(line):].split("\n") if x.strip()]
+    def labelled(x: str) -> bool:
+        return bool(LABELLED.match(x)) and not SENTENCE_END.search(x)
+    if not (above and labelled(above[-1]) or below and labelled(below[0])):
+        return None  # one line with a colon is a sentence ("Police said: …"), not a block
+    lead = next((x.strip() for x in reversed(above[-MAX_ROWS:]) if not labelled(x)), "")
+    caption = re.split(r"(?<=[.!?:])\s+", lead)[-1] if lead else ""
+    return Cell(label=m.group(1), header="", caption=caption)
