@@ -49,10 +49,11 @@ PERSON_NOUNS = frozenset("""person people officer officers commissioner commissi
 superintendent constable constables chief director head leader lead minister secretary mp councillor chair
 chairman chairwoman man woman boy girl spokesperson spokesman spokeswoman judge victim suspect sergeant pcc
 deputy manager founder member members volunteer volunteers visitor visitors name""".split())
+# Money put in, gained, lost or got back: "how much is he putting into the cadets?", "how much has been recovered?"
 GAIN_VERBS = frozenset("""secured secure secures lost lose loses losing received receive receives won win wins earned
 earn earns owed owe owes stolen stole scammed defrauded conned swindled claimed claim claims made make makes
 taken promised offered given put puts putting invest invests investing invested spend spends spending spent pay pays
-paying paid contribute contributes contributing contributed""".split())  # "how much is he putting into the cadets?"
+paying paid contribute contributes contributing contributed recovered repaid refunded""".split())
 PEOPLE_PLURALS = frozenset("men women children boys girls suspects victims defendants offenders".split())
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
@@ -185,7 +186,14 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     m = re.search(r"\bhow much\s+(\w+)", q)
     if m:  # "how much cannabis": an amount of a thing; "how much has she secured / lost / did it cost": money
         said_money = MONEY_WORDS & set(words) or "£" in q or RATE.match(q, m.start(1))  # "how much a year"
-        asked_thing = m.group(1) not in AUX and m.group(1) not in MONEY_WORDS and m.group(1) not in ("more", "less")
+        # "how much of that has been got back?": an amount of what the last question was about, which a follow-up's
+        # bracket of context says ("(the businesses lose to the scam)")
+        of_that = re.match(r"of (?:that|it|this|them|those|these)\b", q[m.start(1):])
+        if of_that and (bracket := CONTEXT.search(question)):
+            words = words + _words(bracket.group().lower())
+            said_money = said_money or MONEY_WORDS & set(words) or "£" in bracket.group()
+        asked_thing = m.group(1) not in AUX and m.group(1) not in MONEY_WORDS and m.group(1) not in ("more", "less") \
+            and not of_that
         gained = not asked_thing and GAIN_VERBS & set(words)  # "how much has she secured / have they lost?"
         return ("money" if said_money or gained else "count"), None
     if re.search(r"\bhow long\b|\bfor how long\b|\bhow many (years|months|weeks|days|hours)\b", q):

@@ -221,3 +221,14 @@ def test_indirect_gives_up_rather_than_guess():
 def test_a_partitive_counts_predicate(question, words):
     assert subset(question) == words
     assert analyze(question).subset == (words if analyze(question).expected == "count" else ())
+
+
+@pytest.mark.parametrize("question, expected", [
+    # "that" is what the last question was about: its bracket of context says it was money
+    ("How much of that has been got back (the Gibraltar businesses lose to the card terminal scam)?", "money"),
+    ("How much of it was cannabis (officers seized drugs in Luton)?", "count"),
+    ("How much has been recovered?", "money"),
+    ("How much cannabis was recovered?", "count"),  # an amount of a thing
+])
+def test_how_much_of_that_is_what_the_last_question_was_about(question, expected):
+    assert analyze(question).expected == expected
