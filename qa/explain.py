@@ -104,7 +104,8 @@ def reader_trace(answerer, decision, passages: list[Passage]) -> AnswererTrace:
                   Check(name="not_a_restatement", passed=not checks.restates(text, a.question, a.constraints)),
                   Check(name="compact", passed=checks.compact(a.expected, text),
                         detail="a figure is a short phrase, not a clause")]
-        listed += [Check(name="near_answer", passed=False, detail=f"“{m.text}” is not in its sentence or the next ones"
+        listed += [Check(name="near_answer", passed=False, detail=f"“{m.text}” is not in its own sentence"
+                         if m.kind == "predicate" else f"“{m.text}” is not in its sentence or the next ones"
                          + ("" if m.strict else ", nor in its release's title or lead"))
                    for m in c.strict_missing]
         listed += [Check(name="in_release", passed=False, detail=f"its release never mentions “{m.text}”")

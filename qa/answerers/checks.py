@@ -841,8 +841,9 @@ def said_as_age(focus: str | None, span: str, before: str, after: str) -> bool:
 
 # The words a sentence that gives an age says it with: "aged 16", "16 years old", "a 16-year-old", "at 16", "when
 # he was 16", "as young as four", "the oldest was 81", "over 18", "his 74th birthday", "the age limit was raised to 28"
-AGE_WORDS = re.compile(r"\b(?:ages?d?|old|older|oldest|young|younger|youngest|elder|eldest|year-old|birthday|born|teen\w*|adults?|child\w*|boys?|"
-                       r"girls?|when|then|until|till|above|over|under|below|at|turn\w*|retire\w*|upwards)\b|"
+AGE_WORDS = re.compile(r"\b(?:ages?d?|old|older|oldest|young|younger|youngest|elder|eldest|year-old|birthday|born|"
+                       r"teen\w*|adults?|child\w*|boys?|girls?|when|then|until|till|above|over|under|below|at|"
+                       r"turn\w*|retire\w*|upwards)\b|"
                        r"\d(?:st|nd|rd|th)\b", re.I)
 
 

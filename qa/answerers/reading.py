@@ -252,11 +252,13 @@ class ReadingAnswerer:
                                   + checks.missing(focus, own))
                 # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
                 last = list(checks.FIGURE.finditer(sp.text))
-                after = " " + cell.header.lower() if cell is not None and cell.header else \
-                    sp.text[last[-1].end():] + p.text[sp.end:] if last else ""
+                if cell is not None and cell.header:  # a column's header is what its figures count
+                    after = " " + cell.header.lower()
+                else:
+                    after = sp.text[last[-1].end():] + p.text[sp.end:] if last else ""
                 if focus and last and focus[0] not in strict_missing and checks.counts_other(analysis.focus, after):
                     strict_missing = strict_missing + focus
-                if analysis.expected in checks.FIGURES:  # a figure beside "St Asaph, Caernarfon and Wrexham" is all three's
+                if analysis.expected in checks.FIGURES:  # beside "St Asaph, Caernarfon and Wrexham": all three's
                     strict_missing = strict_missing + [m for m in named if m not in strict_missing
                                                        and checks.listed_only(m.text, window, analysis.question)]
                 if not checks.says_part(analysis.subset, own):  # "how many of the 19 … come from Xylofagou?"
@@ -400,7 +402,7 @@ def _bare(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
-def _cell(p: Passage, sp, body: str) -> tables.Cell | None:
+def _cell(p: Passage, sp: Span, body: str) -> tables.Cell | None:
     """The table cell a span is in, read in its whole release (a chunk may start below the table's header) where
     the release's text is at hand, else in the passage."""
     at = len(p.title) + 1 + p.start + sp.start
