@@ -22,9 +22,9 @@ returning one) so that tests do not depend on the calendar.
 A month without a year names no year, so it gives bounds only after "since", "after" or
 "from" ("since May": from the latest 1 May on or before today, as a count "since May" runs up
 to now), and not in a question about what is to come ("will the patrols be extended from
-June?" names a June ahead, not when the release came out); "in May", "before June" or "between April and October" give none (a release's own
-"between April and October" may be of any year), and neither does a day without a year ("on
-12 March"). A year that is not the object of a time
+June?" names a June ahead, not when the release came out); "in May", "before June" or
+"between April and October" give none (a release's own "between April and October" may be
+of any year), and neither does a day without a year ("on 12 March"). A year that is not the object of a time
 word ("the 2018 World Cup", "2018/19 figures") gives none either: the answerer's year check
 still asks for it beside the answer. Several expressions are intersected.
 

@@ -368,7 +368,7 @@ def listed_only(name: str, text: str, question: str) -> bool:
     at = [m.start() for m in re.finditer(rf"\b{re.escape(name)}\b", text)]
     if not at:
         return False
-    lists = [m for m in NAME_LIST.finditer(text)]
+    lists = list(NAME_LIST.finditer(text))
     for a in at:
         inside = next((m for m in lists if m.start() <= a < m.end()), None)
         if inside is None:
@@ -666,8 +666,8 @@ QUANTITY = re.compile(rf"\s+(?:(?:[a-z][a-z\-]*[^s\W\-]|[A-Z]{{2,5}})\s+){{0,3}}
 
 def quantity_of(after: str) -> str | None:
     """The plural noun a number is a quantity of, right after it or past up to three words ("1,200 cannabis plants",
-    "2,000 litres", "10 new rural special constables", "412 young people", "430 LED lights"), or None. ("police" before a noun is
-    not what is counted: "20 police officers".)"""
+    "2,000 litres", "10 new rural special constables", "412 young people", "430 LED lights"), or None. ("police"
+    before a noun is not what is counted: "20 police officers".)"""
     m = QUANTITY.match(after)
     return m.group(1) if m else None
 

@@ -74,23 +74,28 @@ def cell_at(text: str, at: int) -> Cell | None:
     row = cells(line)
     header_cells = cells(headers[-1]) if headers else []
     header = header_cells[col] if 0 <= col < len(header_cells) else ""
-    caption = "\n".join(([re.split(r"(?<=[.!?:])\s+", lead)[-1]] if lead else [])
+    caption = "\n".join(([_last_sentence(lead)] if lead else [])
                         + [" ".join(c for c in cells(r) if c) for r in captions])
     return Cell(label=row[0] if row else "", header=header, caption=caption)
+
+
+def _last_sentence(lead: str) -> str:
+    """The sentence that leads into a table or a block: the last of the line before it."""
+    return re.split(r"(?<=[.!?:])\s+", lead)[-1]
+
+
+def _is_labelled(line: str) -> bool:
+    return bool(LABELLED.match(line)) and not SENTENCE_END.search(line)
 
 
 def _labelled(text: str, line_start: int, line: str) -> Cell | None:
     """A line of a block of two or more labelled lines ("Bedfordshire: Cases = 22"), read as a row: its label, and
     the block's lead-in sentence ("Here is a breakdown of the local figures:") as its caption."""
-    m = LABELLED.match(line)
-    if not m or SENTENCE_END.search(line):
+    if not _is_labelled(line):
         return None
     above = [x for x in text[:line_start].split("\n")[:-1] if x.strip()]
     below = [x for x in text[line_start + len(line):].split("\n") if x.strip()]
-    def labelled(x: str) -> bool:
-        return bool(LABELLED.match(x)) and not SENTENCE_END.search(x)
-    if not (above and labelled(above[-1]) or below and labelled(below[0])):
+    if not (above and _is_labelled(above[-1]) or below and _is_labelled(below[0])):
         return None  # one line with a colon is a sentence ("Police said: …"), not a block
-    lead = next((x.strip() for x in reversed(above[-MAX_ROWS:]) if not labelled(x)), "")
-    caption = re.split(r"(?<=[.!?:])\s+", lead)[-1] if lead else ""
-    return Cell(label=m.group(1), header="", caption=caption)
+    lead = next((x.strip() for x in reversed(above[-MAX_ROWS:]) if not _is_labelled(x)), "")
+    return Cell(label=LABELLED.match(line).group(1), header="", caption=_last_sentence(lead) if lead else "")
