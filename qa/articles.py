@@ -96,8 +96,8 @@ def read_article(html: str, url: str) -> Article | None:
     """The release text and metadata of a page, or None when it has no main text."""
     import trafilatura
 
-    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                      favor_precision=True,
+    doc = trafilatura.bare_extraction(pages.definition_lists_as_lines(html), url=url, with_metadata=True,
+                                      include_comments=False, favor_precision=True,
                                       date_extraction_params={"extensive_search": False, "original_date": True})
     # trafilatura's date (htmldate) is not used: it reads dates out of URLs; see published_date
     if doc is None:

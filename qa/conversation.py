@@ -370,22 +370,31 @@ def _substitute(question: str, previous: str) -> str | None:
             return body[:others[-1].start()] + thing + body[others[-1].end():] + "?"
         if not named:
             return f"{body} in {thing}?"
+    named = re.sub(r"^the\s+", "", thing)  # "the Eastern Region": a name, said with its article
     strict = [c for c in analyze(previous).constraints if c.kind == "name" and c.strict and not _personal(c.text)]
-    if thing[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named
-        return body.replace(strict[-1].text, thing, 1) + "?"
+    if named[:1].isupper() and strict and strict[-1].text in body:  # "Stevenage" for the last place named
+        return _swap_name(body, strict[-1].text, thing, named) + "?"
     # a person for the person named ("and Jodie Carver?" after "how long was Kieran Malloy jailed?"), a place for a
     # place ("what about Daventry?" after "… the Brackley front counter …"), never one for the other
-    kinds = (_personal(thing), _thing(thing))
+    kinds = (_personal(named), _thing(named))
     alike_names = [c.text for c in analyze(previous).constraints if c.kind == "name" and c.text in body
-                   and (_personal(c.text), _thing(c.text)) == kinds and c.text != thing]
-    if thing[:1].isupper() and alike_names:
-        return body.replace(alike_names[-1], thing, 1) + "?"
+                   and (_personal(c.text), _thing(c.text)) == kinds and c.text != named]
+    if named[:1].isupper() and alike_names:
+        return _swap_name(body, alike_names[-1], thing, named) + "?"
     counted = _counted(previous)  # "and on-call firefighters?" after "how many special constables …?"
     last_word = thing.split()[-1].lower()
     if counted and thing[:1].islower() and (last_word.endswith("s") or last_word in PLURALS):
         said = re.escape(counted.removeprefix("the "))
         return re.sub(rf"\b{said}\b", thing, body, count=1, flags=re.IGNORECASE) + "?"
     return None  # nothing like it to swap: the other rules read it
+
+
+def _swap_name(body: str, old: str, thing: str, named: str) -> str:
+    """``body`` with the name ``old`` said as ``thing`` instead; ``named`` is ``thing`` without its "the", which
+    an article already before ``old`` stands for ("in the Dublin Metropolitan Region" → "in the Eastern Region")."""
+    at = body.index(old)
+    said = named if re.search(r"\bthe\s+$", body[:at], re.IGNORECASE) else thing
+    return body[:at] + said + body[at + len(old):]
 
 
 def _correct(question: str, previous: str) -> str | None:

@@ -104,10 +104,8 @@ def reader_trace(answerer, decision, passages: list[Passage]) -> AnswererTrace:
                   Check(name="not_a_restatement", passed=not checks.restates(text, a.question, a.constraints)),
                   Check(name="compact", passed=checks.compact(a.expected, text),
                         detail="a figure is a short phrase, not a clause")]
-        listed += [Check(name="near_answer", passed=False, detail=f"“{m.text}” is not in its own sentence"
-                         if m.kind == "predicate" else f"“{m.text}” is not in its sentence or the next ones"
-                         + ("" if m.strict else ", nor in its release's title or lead"))
-                   for m in c.strict_missing]
+        sentence = c.passage.text[c.sentence[0]:c.sentence[1]]
+        listed += [Check(name="near_answer", passed=False, detail=_unsupported(m, sentence)) for m in c.strict_missing]
         listed += [Check(name="in_release", passed=False, detail=f"its release never mentions “{m.text}”")
                    for m in c.topic_missing]
         listed += [Check(name="near_answer", passed=True, detail=f"“{m.text}”: its release was published then")
@@ -404,3 +402,13 @@ def render_text(t: Trace) -> list[str]:
                                                  for ch in failed) if failed else ""))
     lines.append(f"  verdict: {t.verdict.text}")
     return lines
+
+
+def _unsupported(m, sentence: str) -> str:
+    """Why a constraint failed near a candidate, as the explain trace says it."""
+    if m.kind == "predicate":
+        return f"“{m.text}” is not in its own sentence"
+    if m.kind == "year" and m.text in sentence:  # :func:`qa.answerers.checks.year_of_other`
+        return f"its sentence gives “{m.text}” to another figure"
+    return f"“{m.text}” is not in its sentence or the next ones" + ("" if m.strict else ", nor in its release's "
+                                                                      "title or lead")

@@ -140,3 +140,40 @@ def guess_area(text: str) -> str | None:
     """The police force area a text names most (first named wins a tie), or None."""
     counts = Counter(AREA_ALIASES.get(m, m) for m in _AREA_RE.findall(text))
     return counts.most_common(1)[0][0] if counts else None
+
+
+def definition_lists_as_lines(html: str) -> str:
+    """``html`` with each definition list's terms and their definitions said as labelled lines, one paragraph each
+    ("<dt>North Western Region</dt><dd>€98,000</dd>" as "North Western Region: €98,000"), the way a table's
+    row is read with its label (:mod:`qa.answerers.tables`). The text extractor otherwise puts every term and
+    every definition on a line of its own, and a figure loses the name it is given for. A page with no
+    definition list comes back as it was."""
+    if not re.search(r"<dl[\s>]", html, re.I):
+        return html
+    import lxml.html
+
+    try:
+        doc = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    for dl in doc.iter("dl"):
+        lines, term, defined = [], None, False
+        for child in dl:
+            said = " ".join(child.text_content().split())
+            if child.tag == "dt":
+                if term and not defined:  # a term with no definition is a line of its own
+                    lines.append(term)
+                term, defined = said, False
+            elif child.tag == "dd" and said:  # each definition of a term with the term
+                lines.append(f"{term}: {said}" if term else said)
+                defined = True
+        if term and not defined:
+            lines.append(term)
+        block = lxml.html.Element("div")
+        for line in lines:
+            p = lxml.html.Element("p")
+            p.text = line
+            block.append(p)
+        block.tail = dl.tail
+        dl.getparent().replace(dl, block)
+    return lxml.html.tostring(doc, encoding="unicode", doctype="<!DOCTYPE html>")

@@ -80,7 +80,7 @@ MONEY_WORDS = frozenset("""cost costs money funding fund funds worth spend spend
 price fine fines value raise raised bill charge cash invested investment amount reward compensation
 salary salaries precept committed commit commits allocated allocate allocation awarded donated donation donations
 pledged earmarked invest invests funded costing costed pays paying spends fee fees payment payments payout
-fined""".split())
+fined penalty penalties levy wage wages rent fare fares""".split())
 CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b(?:what|which) number\b|"
                      r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?(?:[a-z0-9\-']+\s+){0,3}numbers?\s*\?*$|"
                      r"\bnumber (?:can|should|do|must) (?:i|you|we|people|residents|victims)\b|\bnumber to (?:ring|call|text)\b|"
@@ -206,6 +206,8 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return "count", None
     if re.search(r"^what (?:will|would|does|do|did|is|are) .*\b(?:pay|cost)\b(?! for\s*\??$)", q):
         return "money", None  # "what will a Band D household pay for policing?"; not "what did it pay for?"
+    if re.search(r"^what (?:is|was|are|were|will|would) .*\bworth\b", q):
+        return "money", None  # "what were the two cacti worth on their own?"
     if re.search(r"\bhow fast\b.*\b(?:go|going|went|drive|driving|drove|travel\w*|ride|riding|rode)\b|"
                  r"\bwhat speeds?\b", q):  # a speed; "how fast did they get there?" asks how long it took
         return "count", "speed"

@@ -240,7 +240,8 @@ def markdown_to_text(markdown: str) -> str:
 def _read_html(text: str) -> list[_Draft]:
     import trafilatura
 
-    doc = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False, favor_precision=True)
+    doc = trafilatura.bare_extraction(pages.definition_lists_as_lines(text), with_metadata=True, include_comments=False,
+                                      favor_precision=True)
     if doc is None:
         raise SkipFile("HTML page has no main text")
     data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)

@@ -61,6 +61,7 @@ class Filters:
     until: str | None = None
     source: str | None = None
     undated: bool = False
+    year: str | None = None  # the date bounds also let through a release whose text names this year
 
     def __bool__(self) -> bool:
         return bool(self.since or self.until or self.source)
@@ -76,7 +77,10 @@ class Filters:
             args.append(self.until)
         if dates:
             joined = " AND ".join(dates)
-            clauses.append(f"(r.published IS NULL OR ({joined}))" if self.undated else joined)
+            if self.year:  # a release of 2026 that compares with 2024 ("from 131 in 2024") reports on 2024 too
+                joined = f"({joined}) OR instr(r.body, ?) > 0"
+                args.append(self.year)
+            clauses.append(f"(r.published IS NULL OR ({joined}))" if self.undated else f"({joined})")
         if self.source:
             clauses.append("(lower(r.area) = lower(?) OR r.source LIKE ? ESCAPE '\\')")
             escaped = self.source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

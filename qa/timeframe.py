@@ -47,13 +47,14 @@ month first. The tests keep those cases.
 
 * Bounds narrow retrieval. A release may report on a period after it ends (a year's figures
   come out the next year), so retrieval keeps releases published up to ``REPORTING_LAG_DAYS``
-  after the period; the answer's year check then needs the year beside the answer, or the
-  release published within the period (:meth:`Timeframe.dated_support`). Undated releases are
-  kept: nothing rules them out. Bounds are intersected with the request's own date filters;
-  when they do not overlap, the request's filters win, and with request filters undated
-  releases stay out, as they always did. When no dated release falls within the bounds they
-  are not applied (they would remove every dated release and leave the undated ones): the
-  timeframe's ``note`` says so.
+  after the period, and, for a calendar year, any release whose text names the year (a release of
+  2026 comparing with "131 in 2024" reports on 2024 too); the answer's year check then needs the
+  year beside the answer, or the release published within the period
+  (:meth:`Timeframe.dated_support`). Undated releases are kept: nothing rules them out. Bounds
+  are intersected with the request's own date filters; when they do not overlap, the request's
+  filters win, and with request filters undated releases stay out, as they always did. When no
+  dated release falls within the bounds they are not applied (they would remove every dated
+  release and leave the undated ones): the timeframe's ``note`` says so.
 * Recency adds a third ranking to the fusion: releases newest first (releases of one date
   share a rank). An undated release is given one fixed age, older than every dated candidate
   (Onyx gives undated documents a fixed age too; here "old", since nothing shows them to be
@@ -354,7 +355,9 @@ def narrow(frame: Timeframe, filters: Filters | None,
         if since and until and since > until:
             return filters, frame.model_copy(update={"note": "the request's date filters win over the question's "
                                                              f"“{_said(frame)}”: they do not overlap"})
-    narrowed = Filters(since, until, source, undated=undated)
+    whole_year = frame.since and frame.until and frame.since[:4] == frame.until[:4] \
+        and frame.since[4:] == "-01-01" and frame.until[4:] == "-12-31"
+    narrowed = Filters(since, until, source, undated=undated, year=frame.since[:4] if whole_year else None)
     if not dated(Filters(since, until, source)):
         return filters, frame.model_copy(update={"note": f"no dated release falls in {since or '…'} – "
                                                          f"{until or '…'}; the question's “{_said(frame)}” was "

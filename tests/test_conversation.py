@@ -34,6 +34,8 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "On average, how many people a day visited the Daventry police station front counter in 2025?"),
     ("How many new body-worn cameras will be issued to officers on the Isle of Wight?", None, "And in Portsmouth?",
      "How many new body-worn cameras will be issued to officers in Portsmouth?"),
+    ("What was the value of illegal fireworks seized in the Dublin Metropolitan Region?", None,
+     "What about the Eastern Region?", "What was the value of illegal fireworks seized in the Eastern Region?"),
     # "he" is no place ("hurt in the Great Sound collision"): with no one named, it stays, about the last releases
     ("How old is the motorboat driver who was hurt in the Great Sound collision?", None, "Where is he from?",
      "Where is he from?"),

@@ -47,6 +47,7 @@ TYPES = [
     ("How did officers trace the stolen car?", "description"),
     ("How much was the driver fined?", "money"),
     ("What will a Band D household pay for policing in 2025/26?", "money"),
+    ("What were the two cacti stolen from Kew worth on their own?", "money"),
     ("How fast was the stolen car going on the A1?", "count"),  # a speed
     ("How fast did they get there?", "description"),  # how long it took, said any way
     ("What are the names of the two men charged?", "person"),

@@ -326,6 +326,10 @@ def test_how_long_is_not_answered_by_an_age_or_by_another_persons_sentence():
     assert not checks.bare_length("How long was Megan Lloyd missing for?", "32", " hours before she was found")
     assert not checks.bare_length("How long is the route in kilometres?", "8.4", " km) route")
     assert not checks.bare_length("How long has the seat been held by Labour?", "1996", " and in 2014")
+    operation = "How long is the operation against lorry thefts planned to last?"
+    assert checks.bare_length(operation, "186", " last year, from 131 in 2024")  # when, not how long
+    assert checks.bare_length(operation, "186 last year", ", from 131 in 2024")
+    assert not checks.bare_length(operation, "six", " months. Officers are carrying out extra patrols")
     jailed = "She was nominated by a victim whose former partner was jailed for "
     assert checks.term_of_other("How long has DC Priya Sharma been a police officer?", jailed)
     assert not checks.term_of_other("How long was the former partner jailed for?", jailed)
@@ -970,3 +974,109 @@ def test_a_person_is_not_the_start_of_a_bodys_name():
     assert checks.body_cut("Royal Turks", "The ", " and Caicos Islands Police Band played.")
     assert not checks.body_cut("Sergeant Jones", "said ", " and Thames Valley Police officers")
     assert not checks.body_cut("Royal Turks", "The ", " played.")
+
+
+@pytest.mark.parametrize("question, span, unsaid", [
+    ("At which custody suite were the showers out of use for seven weeks?", "one suite", True),
+    ("Which hospital was the man taken to?", "the hospital", True),
+    ("Which hospital was the man taken to?", "Royal Victoria Hospital", False),
+    ("Which hospital was the man taken to?", "the Royal Victoria Hospital", False),
+    ("William Howard Russell wrote for what newspaper at the time?", "The Times", False),  # a name
+    ("Which continent contains glaciers?", "every continent", False),  # SQuAD takes it as an answer
+    ("What percent did submarines make up?", "one percent", False),
+    ("Which team won the cup?", "the home team", False),  # "home" says which
+    ("At which custody suite were the showers out of use?", "one", True),  # no name at all
+])
+def test_which_one_is_not_answered_by_the_kind_unnamed(question, span, unsaid):
+    assert checks.unsaid_which(question, span) is unsaid
+
+
+VESSEL = ("The Marine Section has a new patrol vessel. She replaces the launch Calpe Guardian, which served for 19 "
+          "years. Sentinel has a top speed of 38 knots. Inspector Kevin Bossino said the Calpe Guardian served well. "
+          "The vessel, named Sentinel, was built in Cowes.")
+
+
+@pytest.mark.parametrize("name, own, span, rival", [
+    ("Calpe Guardian", "Sentinel has a top speed of 38 knots.", "38 knots", True),  # the new vessel's speed
+    ("Calpe Guardian", "The Calpe Guardian has a top speed of 20 knots.", "20 knots", False),  # its own
+    ("Calpe Guardian", "It served for 19 years, Inspector Kevin Bossino said.", "19 years", False),  # a person
+    ("Calpe Guardian", "Officers made 12 rescues in Cowes.", "12", False),  # a place: another kind
+    ("Calpe Guardian", "The Marine Section logged 400 hours.", "400", False),  # a body
+    ("Cowes", "In Gosport, 12 boats were checked.", "12", False),  # places: sentences name others as a matter of course
+])
+def test_a_figure_said_of_another_name_of_the_same_kind(name, own, span, rival):
+    question = f"What figure is given for {name}?"
+    assert checks.rival_named(name, own, span, VESSEL + " In Gosport, boats were checked.", question) is rival
+
+
+def test_a_place_is_no_person_said_short_by_its_own_last_word_in_a_list():
+    own = ("Eighteen of the new constables will be posted to Providenciales, and the rest will be divided between "
+           "Grand Turk, North Caicos and South Caicos.")
+    question = "How many of the new constables will be posted to Grand Turk?"
+    assert checks.listed_only("Grand Turk", own, question)
+    assert not checks.said_short("Grand Turk", own, "The parade in Grand Turk. " + own)
+    block = "The value seized in each region is set out below:\nDublin Metropolitan Region: €171,000"
+    assert not checks.said_short("North Western Region", block, block + "\nNorth Western Region: €98,000")
+
+
+def test_a_bodys_acronym_is_no_place():
+    release = "results published today by the Mayor's Office for Policing and Crime (MOPAC). MOPAC is putting £6m in."
+    assert checks.body_acronym("MOPAC", release)
+    assert not checks.body_acronym("UK", "across the United Kingdom (UK)")  # a place's acronym
+    assert not checks.body_acronym("Richmond", release)
+
+
+def test_a_figure_cut_from_its_sign_gets_it_back():
+    text = "Only 21 per cent of the bikes stolen from University sites had been registered."
+    a = answerer({"21": 8.0}).answer("What percentage of the stolen bikes had been registered?", [passage(text)])
+    assert not a.abstained and a.short_answer.text == "21 per cent"
+    money = "The vessel cost £640,000, funded by the Ministry of Defence."
+    b = answerer({"640,000": 8.0}).answer("How much did the vessel cost?", [passage(money)])
+    assert not b.abstained and b.short_answer.text == "£640,000"
+
+
+def test_a_count_of_these_counts_what_the_sentence_before_named():
+    text = ("Most of the offences were curtain-slashing, in which thieves cut open a trailer. There were 104 of these "
+            "last year, along with 47 thefts of diesel.")
+    a = answerer({"104": 8.0}).answer("How many curtain-slashing offences were there?", [passage(text)])
+    assert not a.abstained and a.short_answer.text.startswith("104")
+    alone = "Thieves cut open a trailer. There were 104 of these last year."  # no offences named before
+    assert answerer({"104": 8.0}).answer("How many curtain-slashing offences were there?", [passage(alone)]).abstained
+
+
+def test_a_total_does_not_answer_for_each_on_its_own():
+    question = "What were the two living-rock cacti stolen from Kew worth on their own?"
+    assert checks.total_for_part(question, "The stolen plants had a combined market value of around £4,600.")
+    assert not checks.total_for_part(question, "Each plant was worth about £2,300.")
+    assert not checks.total_for_part("What were the cacti worth?", "They had a combined value of £4,600.")
+
+
+@pytest.mark.parametrize("question, before, span, after, other", [
+    ("Who chairs the Northern Ireland Policing Board?", "", "Assistant Chief Constable Mark Gallagher",
+     ", of the Police Service of Northern Ireland, said", True),  # a rank, not the chair
+    ("Who chairs the Northern Ireland Policing Board?", "Policing Board Chair ", "Deirdre McCartan", " said", False),
+    ("Who chairs the Northern Ireland Policing Board?", "said ", "Deirdre McCartan", ".", False),  # no role said
+    ("Who manages the custody visiting scheme?", "the Police and Crime Commissioner, ", "Sioned Rowlands", ", said",
+     True),
+    ("Who is the head of the unit?", "Detective Chief Inspector ", "Ann Lee", ", said", False),  # a rank may head
+])
+def test_a_role_asked_for_is_not_answered_with_someone_of_another(question, before, span, after, other):
+    assert checks.other_role(question, before, after, span) is other
+
+
+def test_a_figure_is_said_of_the_year_nearest_it():
+    text = "In 2025 the laboratory received 4,870 samples, up from 3,960 in 2024."
+    q = "How many samples did the laboratory receive in 2024?"
+    assert answerer({"4,870": 8.0}).answer(q, [passage(text)]).abstained  # 2025's
+    right = answerer({"3,960": 8.0}).answer(q, [passage(text)])
+    assert not right.abstained and right.short_answer.text.startswith("3,960")
+    assert not answerer({"4,870": 8.0}).answer(q.replace("2024", "2025"), [passage(text)]).abstained
+
+
+def test_a_span_of_years_is_not_read_as_one_year():
+    text = "Reports rose from 6,100 in 2024 to 7,320 in 2025, a rise of 20 per cent."
+    q = "By what percentage did reports rise between 2024 and 2025?"
+    assert not answerer({"20 per cent": 8.0}).answer(q, [passage(text)]).abstained
+    season = "Between 1 September 2025 and 15 March 2026, the coursing season, there were 186 reports."
+    q2 = "How many reports were there over the 2025-26 coursing season?"
+    assert not answerer({"186": 8.0}).answer(q2, [passage(season)]).abstained

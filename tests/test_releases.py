@@ -194,6 +194,17 @@ def test_html_page_main_text_and_metadata(tmp_path: Path):
         assert marker not in draft.body
 
 
+def test_a_definition_list_is_read_as_labelled_lines(tmp_path: Path):
+    path = tmp_path / "seized.html"
+    path.write_text(HTML_PAGE.replace(
+        "<p>Anyone with information",
+        "<p>The value of the goods seized in each district is set out below:</p><dl><dt>North District</dt>"
+        "<dd>£98,000</dd><dt>South District</dt><dd>£56,000</dd></dl><p>Anyone with information"))
+    (draft,) = read_file(path)
+    assert "North District: £98,000\nSouth District: £56,000" in draft.body
+    assert draft.published == "2022-11-08" and "Crimestoppers anonymously" in draft.body  # the rest as before
+
+
 def test_json_export(tmp_path: Path):
     records = [
         {"title": "First appeal", "date": "2020-01-02", "url": "https://example.org/1",

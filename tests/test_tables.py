@@ -3,6 +3,7 @@ figure in a table so."""
 
 from __future__ import annotations
 
+from qa.answerers import tables
 from qa.answerers.tables import cell_at
 from test_reading import answerer, passage
 
@@ -39,7 +40,9 @@ def test_no_cell_outside_a_tables_data_rows():
 def test_a_figure_in_a_table_is_said_of_its_row_not_the_next_rows():
     """13 is Abercorn Basin's: the next row's "Clarendon Dock" does not make it Clarendon Dock's."""
     q = "How many lifebuoys have been stolen or damaged at Clarendon Dock?"
-    assert answerer({"13": 8.0}).answer(q, [passage(LIFEBUOYS)]).abstained
+    took = answerer({"13": 8.0}).answer(q, [passage(LIFEBUOYS)])
+    assert not took.abstained and took.short_answer.text == "16"  # the row the question names, never 13
+    assert answerer({"13": 8.0}).answer(q.replace("Clarendon", "Pollock"), [passage(LIFEBUOYS)]).abstained
     right = answerer({"16": 8.0}).answer(q, [passage(LIFEBUOYS)])
     assert not right.abstained and right.short_answer.text.startswith("16")
 
@@ -69,3 +72,30 @@ def test_a_block_of_labelled_lines_is_read_as_rows():
     assert answerer({"66": 8.0}).answer(q, [passage(FIGURES)]).abstained  # Cambridgeshire's, beside Herts's line
     right = answerer({"107": 8.0}).answer(q, [passage(FIGURES)])
     assert not right.abstained and right.short_answer.text.startswith("107")
+
+
+def test_the_sentence_before_a_captioned_table_is_no_lead_in_unless_it_says_so():
+    text = ("There were 104 of these last year, along with 47 thefts of diesel from fuel tanks.\n"
+            "| Thefts from goods vehicles, by location | | |\n|---|---|---|\n"
+            "| Location | 2024 | 2025 |\n|---|---|---|\n"
+            "| Grain terminal | 21 | 32 |\n")
+    cell = cell_at(text, text.index("21 |"))
+    assert "diesel" not in cell.caption and "Thefts from goods vehicles" in cell.caption
+    said = text.replace("fuel tanks.", "fuel tanks. The thefts by location are set out below.")
+    assert "set out below" in cell_at(said, said.index("21 |")).caption
+
+
+REGIONS = ("Fireworks seized ahead of Halloween\nThe value of fireworks seized in each Garda region is set out below:\n"
+           "Dublin Metropolitan Region: €171,000\nNorth Western Region: €98,000\nEastern Region: €87,000\n"
+           "Only licensed operators may buy fireworks.")
+
+
+def test_the_row_a_question_names_is_read_where_the_reader_took_another():
+    """The reader took the block's first row; the question names another row, whose figure in the same column
+    answers. A row the block does not have is still refused."""
+    q = "What was the value of the illegal fireworks seized in the North Western Region?"
+    a = answerer({"€171,000": 8.0}).answer(q, [passage(REGIONS)])
+    assert not a.abstained and a.short_answer.text == "€98,000"
+    missing = "What was the value of the illegal fireworks seized in the Southern Region?"
+    assert answerer({"€171,000": 8.0}).answer(missing, [passage(REGIONS)]).abstained
+    assert tables.sibling(BREAKDOWNS, BREAKDOWNS.index("204"), "Nowhere") is None

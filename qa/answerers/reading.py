@@ -44,7 +44,7 @@ import json
 import math
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.answer import ABSTAIN_TEXT, Answer, Earlier, ShortAnswer
@@ -67,6 +67,8 @@ FEATURES = ("margin", "best_margin", "score", "null", "is_top", "overlap", "sent
 SENTENCE_INSIDE = re.compile(r"[a-z]{2}[.!?]\s+[A-Z]")
 # Beside a span, the rest of its number: "103" of "1,103", "1" of "1.5"
 NUMBER_BEFORE, NUMBER_AFTER = re.compile(r"\d[,.]?\Z"), re.compile(r"\A[,.]?\d")
+# A count of what the sentence before named: "Most of the offences were curtain-slashing. There were 104 of these"
+OF_THESE = re.compile(r"[ \t]+(?:of|among)[ \t]+(?:these|those|them)\b")
 PRONOUN_OPENING = re.compile(r"\s*(?:He|She|They|It|His|Her|Their|Its)\b")
 TYPE_NAMES = {"count": "a number", "money": "an amount of money", "percentage": "a percentage", "date": "a date",
               "duration": "a length of time", "person": "a name", "organisation": "an organisation's name",
@@ -212,6 +214,10 @@ class ReadingAnswerer:
             checks.plural(analysis.focus.split()[-1]) and len(analysis.focus) > 3 and \
             analysis.focus not in ("times", "people") else []
         dated_only = not checks.asks_publishing(analysis.question)  # datelines answer only a question about them
+        # A year asked alone, not a span of years ("between 2021 and 2024", "the 2025-26 season"), whose figures a
+        # sentence may give beside both of its ends
+        years = [c for c in strict if c.kind == "year"]
+        one_year = years if len(years) == 1 and not checks.YEAR_SPAN.search(analysis.question) else []
         tops = [r.spans[0] for r in readings if r.spans]
         best_margin = max((s.margin for s in tops), default=-20.0)
         top = max(tops, key=lambda s: s.score, default=None)
@@ -219,10 +225,14 @@ class ReadingAnswerer:
         for r in readings:
             p = passages[r.passage]
             bounds = [(s.start, s.end) for s in sentences(p.text)] or [(0, len(p.text))]
-            for sp in r.spans:
-                if "\n" in sp.text.strip() or not sp.text.strip() or SENTENCE_INSIDE.search(sp.text):
+            todo = list(r.spans)
+            for sp in todo:  # the reader's spans, and the cells they lead to (below)
+                sp = _with_sign(sp, p.text, analysis.expected)
+                if ("\n" in sp.text.strip() or not sp.text.strip() or SENTENCE_INSIDE.search(sp.text)
+                        or " | " in sp.text):
                     continue  # a span across a line break joins two lines (a heading and a sentence), not a fact;
-                    # nor one across a sentence's end the splitter left inside a quote ("Chief Constable. It's …")
+                    # nor one across a table's cells ("21 | 32"), nor one across a sentence's end the splitter left
+                    # inside a quote ("Chief Constable. It's …")
                 if NUMBER_BEFORE.search(p.text[max(0, sp.start - 2):sp.start]) or (
                         sp.text[-1:].isdigit() and NUMBER_AFTER.search(p.text[sp.end:sp.end + 2])):
                     continue  # a span cut out of a number ("103" of "1,103") is not the number said
@@ -246,10 +256,20 @@ class ReadingAnswerer:
                     row = p.text[p.text.rfind("\n", 0, sp.start) + 1:].split("\n", 1)[0]
                     own = cell.said + "\n" + row
                     window = p.title + "\n" + own
+                    # The reader found the table, but the question names another row: that row's cell in the same
+                    # column is a candidate too, read as the reader read this one ("North Western Region: €98,000"
+                    # where it took the first row's "€171,000").
+                    for m in named:
+                        at = tables.sibling(p.text, sp.start, m.text) if not checks.supported(m, own) else None
+                        if at and all(x.start != at[0] for x in todo):
+                            todo.append(replace(sp, start=at[0], end=at[1], text=p.text[at[0]:at[1]]))
                 # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
                 # a count beside a sentence that names the noun counts something else.
+                counted = own
+                if cell is None and k > 0 and OF_THESE.match(p.text, sp.end):  # "104 of these": the sentence before's
+                    counted = p.text[bounds[k - 1][0]:bounds[k - 1][1]] + " " + own
                 strict_missing = (checks.missing(strict + not_in_lead[p.release_id], window)
-                                  + checks.missing(focus, own))
+                                  + checks.missing(focus, counted))
                 # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
                 last = list(checks.FIGURE.finditer(sp.text))
                 if cell is not None and cell.header:  # a column's header is what its figures count
@@ -258,11 +278,17 @@ class ReadingAnswerer:
                     after = sp.text[last[-1].end():] + p.text[sp.end:] if last else ""
                 if focus and last and focus[0] not in strict_missing and checks.counts_other(analysis.focus, after):
                     strict_missing = strict_missing + focus
-                if analysis.expected in checks.FIGURES:  # beside "St Asaph, Caernarfon and Wrexham": all three's
-                    strict_missing = strict_missing + [m for m in named if m not in strict_missing
-                                                       and checks.listed_only(m.text, window, analysis.question)]
+                if analysis.expected in checks.FIGURES:  # beside "St Asaph, Caernarfon and Wrexham": all three's;
+                    # beside "Sentinel has a top speed of 38 knots": Sentinel's, not the Calpe Guardian's
+                    strict_missing = strict_missing + [m for m in named if m not in strict_missing and (
+                        checks.listed_only(m.text, window, analysis.question) or checks.rival_named(
+                            m.text, own, sp.text, bodies[p.release_id], analysis.question))]
                 if not checks.says_part(analysis.subset, own):  # "how many of the 19 … come from Xylofagou?"
                     strict_missing = strict_missing + [Constraint("predicate", " or ".join(analysis.subset), True)]
+                if cell is None and one_year:  # "In 2025 … received 4,870, up from 3,960 in 2024": 4,870 is 2025's
+                    strict_missing = strict_missing + [c for c in one_year if c not in strict_missing
+                                                       and checks.year_of_other(c.text, own, sp.start - sentence[0],
+                                                                                sp.end - sentence[0])]
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window)]
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
@@ -271,7 +297,8 @@ class ReadingAnswerer:
                                           or checks.own_territory(m.text, bodies[p.release_id])))]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
-                shaped = checks.shaped(analysis, sp.text, p.text[sentence[0]:sp.start], p.text[sp.end:])
+                shaped = checks.shaped(analysis, sp.text, p.text[sentence[0]:sp.start], p.text[sp.end:]) and not (
+                    analysis.expected in ("place", "person") and checks.body_acronym(sp.text, bodies[p.release_id]))
                 cand = Candidate(sp, p, sentence, shaped and checks.compact(analysis.expected, sp.text),
                                  strict_missing, topic_missing[p.release_id], by_date=by_date, near=near)
                 cand.features = {
@@ -424,6 +451,23 @@ def _counted(analysis: Analysis) -> Constraint:
 def _short(analysis: Analysis, c: Candidate) -> str:
     end = _extend_unit(c.passage.text, c.span.end, analysis.focus)
     return c.passage.text[c.span.start:end].strip(" ,;:")
+
+
+PERCENT_AFTER = re.compile(r"[ \t]?(?:%|per[ \t]?cent\b|percent\b)")
+CURRENCY_BEFORE = re.compile(r"[£$€]\Z")
+
+
+def _with_sign(sp: Span, text: str, expected: str) -> Span:
+    """A bare figure the reader cut from its sign, given it back where the question asks for that kind: "21" of "21
+    per cent" for a percentage, "640,000" of "£640,000" for money (the reader's span boundaries are its weakest
+    part; a bare figure would fail the type check and leave a weaker span of the same fact to answer)."""
+    if not re.fullmatch(r"\d[\d,.]*", sp.text):
+        return sp
+    if expected == "percentage" and (m := PERCENT_AFTER.match(text, sp.end)):
+        return replace(sp, end=m.end(), text=text[sp.start:m.end()])
+    if expected == "money" and CURRENCY_BEFORE.search(text, 0, sp.start):
+        return replace(sp, start=sp.start - 1, text=text[sp.start - 1:sp.end])
+    return sp
 
 
 def _extend_unit(text: str, end: int, focus: str | None) -> int:

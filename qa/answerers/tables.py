@@ -9,7 +9,10 @@ sentences would otherwise read: "Clarendon Dock" in the next row does not make 1
 
 A block of labelled lines is read the same way, each line a row whose label is the words before its colon:
 "Cambridgeshire: Cases = 45, samples = 66" next to "Hertfordshire: Cases = 60, samples = 107" gives 66 to
-Cambridgeshire alone.
+Cambridgeshire alone. A definition list of an HTML page reaches the corpus as such a block (``qa.pages``).
+
+Where the reader took one row's figure and the question names another row, :func:`sibling` finds that row's
+figure in the same column, which the answerer reads as a candidate too.
 """
 
 from __future__ import annotations
@@ -74,9 +77,16 @@ def cell_at(text: str, at: int) -> Cell | None:
     row = cells(line)
     header_cells = cells(headers[-1]) if headers else []
     header = header_cells[col] if 0 <= col < len(header_cells) else ""
-    caption = "\n".join(([_last_sentence(lead)] if lead else [])
+    # The sentence before a table leads into it when it says so ("… are shown below.", "… by area:") or the table
+    # has no caption of its own; otherwise it is the text's last fact before the table ("… and 47 thefts of
+    # diesel"), not what the table counts.
+    leads = bool(lead) and (bool(LEADS_IN.search(_last_sentence(lead))) or not captions)
+    caption = "\n".join(([_last_sentence(lead)] if leads else [])
                         + [" ".join(c for c in cells(r) if c) for r in captions])
     return Cell(label=row[0] if row else "", header=header, caption=caption)
+
+
+LEADS_IN = re.compile(r":\s*$|\b(?:below|following|as follows|table|set out|breakdown|shown)\b", re.I)
 
 
 def _last_sentence(lead: str) -> str:
@@ -99,3 +109,49 @@ def _labelled(text: str, line_start: int, line: str) -> Cell | None:
         return None  # one line with a colon is a sentence ("Police said: …"), not a block
     lead = next((x.strip() for x in reversed(above[-MAX_ROWS:]) if not _is_labelled(x)), "")
     return Cell(label=LABELLED.match(line).group(1), header="", caption=_last_sentence(lead) if lead else "")
+
+
+def sibling(text: str, at: int, label: str) -> tuple[int, int] | None:
+    """Where, in the table or block of labelled lines that holds character ``at`` of ``text``, the row labelled
+    ``label`` has its figure in the same column: (start, end) of that cell's text, or None when no row of the
+    table or block (within ``MAX_ROWS`` of it) is so labelled. The reader finds a table by the question's words and
+    often takes its first row's figure; the question's name says which row it asks for."""
+    line_start = text.rfind("\n", 0, at) + 1
+    line_end = text.find("\n", at)
+    line = text[line_start:len(text) if line_end < 0 else line_end]
+    table = bool(ROW.match(line))
+    same_kind = ROW.match if table else _is_labelled
+    if not table and not _is_labelled(line):
+        return None
+    col = line[:at - line_start].count("|") if table else None
+    rows, start = [], line_start
+    while start > 0 and len(rows) < MAX_ROWS:  # the rows above, up to the table's or block's first
+        prev_start = text.rfind("\n", 0, start - 1) + 1
+        if not same_kind(text[prev_start:start - 1]):
+            break
+        rows.append(prev_start)
+        start = prev_start
+    start = line_end + 1 if line_end >= 0 else len(text)
+    while start < len(text) and len(rows) < 2 * MAX_ROWS:  # and below, to its last
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if not same_kind(text[start:end]):
+            break
+        rows.append(start)
+        start = end + 1
+    wanted = label.lower()
+    for row_start in rows:
+        row_end = text.find("\n", row_start)
+        row = text[row_start:len(text) if row_end < 0 else row_end]
+        if table:
+            parts = row.split("|")
+            if len(parts) <= col + 1 or parts[1].strip().lower() != wanted:
+                continue
+            offset = row_start + sum(len(p) + 1 for p in parts[:col])
+            said = parts[col]
+            lead = len(said) - len(said.lstrip())
+            return offset + lead, offset + len(said.rstrip())
+        m = LABELLED.match(row)
+        if m and m.group(1).strip().lower() == wanted:
+            return row_start + m.start(2), row_start + m.end(2)
+    return None
