@@ -39,6 +39,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa import pages
 from qa.answerers import spans
@@ -396,6 +397,7 @@ Airport Port Island Islands Hill Green Way Estate Centre Hospital Prison""".spli
 _NOT_NAMES = frozenset(MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "i"}
 
 
+@lru_cache(maxsize=4096)  # asked once per candidate span, of the same name and release
 def name_kind(name: str, release: str) -> str | None:
     """What a name is, as its release says it: an ``operation`` ("Operation Boxwood"), an ``organisation`` (its
     last word a body's, "Ministry of Defence"), a ``place`` (a force area, a street or quay, or said after "in",
@@ -502,7 +504,7 @@ def said_short(name: str, near: str, release: str) -> bool:
     shortened_only = re.sub(rf"\b{re.escape(name)}\b", " ", near)  # the surname said alone, not in the whole name
     for m in re.finditer(rf"\b{re.escape(head)}\b", shortened_only):
         before = re.search(r"([A-Z][\w'’\-]*)\.?\s+$", shortened_only[:m.start()])
-        if not before or re.fullmatch(rf"{_RANKS}|Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady", before.group(1)):
+        if not before or re.fullmatch(rf"{_RANKS}|{_TITLES}", before.group(1)):
             return True  # "Mr Ashworth", "Ashworth said": not the last word of another name ("Dublin … Region")
     return False
 
@@ -677,6 +679,7 @@ def asks_change(question: str) -> bool:
 
 
 _RANKS = r"Constable|Sergeant|Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|Sgt|PCSO"
+_TITLES = r"Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady"  # a civilian's title before a name
 RANKED = re.compile(rf"\b(?:{_RANKS}|Officer)\s+$")  # a rank (or "Officer") right before a name
 CIVILIANS = frozenset("""man woman boy girl men women boys girls suspect suspects victim victims driver drivers
 defendant defendants offender offenders motorist motorists teenager teenagers""".split())
@@ -765,8 +768,9 @@ def bare_length(question: str, span: str, after: str) -> bool:
     """Whether "how long" is answered with a bare figure that no unit follows and the question names none: "Megan
     Lloyd, 32, who was reported missing" gives her age, not how long she was missing. A year ("since 1996") may
     answer how long. The figure is the span's up to its first comma, less a time it is said of and a few words
-    before it: "rose to 186 last year, from 131 in 2024" is the bare 186 ("last year" says when, not how long). (Any span with a figure and no unit was
-    tried as bare: it rejected 47 right answers of SQuAD 1.1 train, "1901 until 1976", "since 2004".)"""
+    before it: "rose to 186 last year, from 131 in 2024" is the bare 186 ("last year" says when, not how long).
+    (Any span with a figure and no unit was tried as bare: it rejected 47 right answers of SQuAD 1.1 train, "1901
+    until 1976", "since 2004".)"""
     figure = re.sub(rf"\s+{_WHEN}\s+{_UNIT}\w*$", "", re.split(r",\s", span.strip())[0], flags=re.I)
     bare = re.fullmatch(r"(?:[a-z\-]+\s+){0,3}(\d[\d,.]*)", figure)  # "186", "rose to 186", "some 40"
     return (bool(re.search(r"\bhow long\b", question, re.I)) and not re.search(rf"\b{_UNIT}", question, re.I)
@@ -863,7 +867,7 @@ def body_for_role(question: str, span: str) -> bool:
     return bool(ROLE_ASKED.search(question)) and bool(words) and words[-1] in ORGANISATION_ENDINGS
 
 
-TITLED = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady)\.?\s+$")
+TITLED = re.compile(rf"\b(?:{_TITLES})\.?\s+$")
 _ROLES = "|".join(sorted(PERSON_NOUNS | {"headteacher", "headmaster", "headmistress", "executive", "owner",
                                           "landlord"}))
 # a role in apposition ("Simon Aspinall, headteacher of …"), not the title of the next name (", director Eiji …")

@@ -253,8 +253,7 @@ class ReadingAnswerer:
                 own = p.text[sentence[0]:sentence[1]]
                 cell = _cell(p, sp, bodies[p.release_id])
                 if cell is not None:  # a table's figure is said of its row, column and caption, not the next rows
-                    row = p.text[p.text.rfind("\n", 0, sp.start) + 1:].split("\n", 1)[0]
-                    own = cell.said + "\n" + row
+                    own = cell.said + "\n" + tables.line_at(p.text, sp.start)[2]
                     window = p.title + "\n" + own
                     # The reader found the table, but the question names another row: that row's cell in the same
                     # column is a candidate too, read as the reader read this one ("North Western Region: €98,000"

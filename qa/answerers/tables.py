@@ -44,12 +44,17 @@ def cells(row: str) -> list[str]:
     return [c.strip() for c in row.strip().strip("|").split("|")]
 
 
+def line_at(text: str, at: int) -> tuple[int, int, str]:
+    """The line of ``text`` that holds character ``at``: its start, its end (-1 when it is the last line, with no
+    line break after it) and its text."""
+    start, end = text.rfind("\n", 0, at) + 1, text.find("\n", at)
+    return start, end, text[start:len(text) if end < 0 else end]
+
+
 def cell_at(text: str, at: int) -> Cell | None:
     """The cell of ``text`` at character ``at``, or None when ``at`` is in no data row of a table (a sentence, a
     header row, a caption)."""
-    line_start = text.rfind("\n", 0, at) + 1
-    line_end = text.find("\n", at)
-    line = text[line_start:len(text) if line_end < 0 else line_end]
+    line_start, line_end, line = line_at(text, at)
     if not ROW.match(line):
         return _labelled(text, line_start, line)
     if RULE.match(line):
@@ -116,9 +121,7 @@ def sibling(text: str, at: int, label: str) -> tuple[int, int] | None:
     ``label`` has its figure in the same column: (start, end) of that cell's text, or None when no row of the
     table or block (within ``MAX_ROWS`` of it) is so labelled. The reader finds a table by the question's words and
     often takes its first row's figure; the question's name says which row it asks for."""
-    line_start = text.rfind("\n", 0, at) + 1
-    line_end = text.find("\n", at)
-    line = text[line_start:len(text) if line_end < 0 else line_end]
+    line_start, line_end, line = line_at(text, at)
     table = bool(ROW.match(line))
     same_kind = ROW.match if table else _is_labelled
     if not table and not _is_labelled(line):
