@@ -78,7 +78,7 @@ THINGS = NAME_HEADS | ORGANISATION_NOUNS
 # Police roles written as initials: "the PCC", "the DCI".
 ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc", "dcc"})
 PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
-YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+YEAR = re.compile(r"\b(?:19|20)\d{2}(?:[/\-–]\d{2}(?!\d))?\b")  # "2025", "2025/26": a year for a year
 # When a question's count or sum holds: "since January", "so far this year", "during March", "last year"
 PERIOD = re.compile(r"\b(?:(?:since|from|during|in|so far (?:in|this))\s+"
                     r"(?:(?:the\s+)?(?:start|end|beginning)\s+of\s+)?"
@@ -326,6 +326,10 @@ def resolve(question: str, history: Sequence[Turn], title_of: Callable[[str], st
     return Rewrite(text, "answer" if answered and answered in text else "pronoun")
 
 
+WHEN_SAID = re.compile(r"(?:19|20)\d\d\b|(?:the\s+)?(?:last|this|next|past)\s+(?:year|month|week)|(?:january|february|"
+                       r"march|april|may|june|july|august|september|october|november|december)\b", re.I)
+
+
 def _substitute(question: str, previous: str) -> str | None:
     """ "what about Stevenage?" after "how many arrests … in Watford?" → "how many arrests … in Stevenage?"."""
     m = SUBSTITUTION.match(question.strip())
@@ -350,8 +354,10 @@ def _substitute(question: str, previous: str) -> str | None:
         # "at X" for "in Y"; "on" before a name is a place's too ("in Portsmouth" for "on the Isle of Wight")
         alike = "|".join(PLACE_PREPOSITIONS + (r"on(?=\s+(?:the\s+)?[A-Z])",)) if prep in PLACE_PREPOSITIONS else prep
         m = None
-        for m in re.finditer(rf"\b(?:{alike})\s+", body, re.IGNORECASE):
-            pass  # the last such phrase: the narrowing one comes last in English questions
+        for found in re.finditer(rf"\b(?:{alike})\s+", body, re.IGNORECASE):
+            if prep in PLACE_PREPOSITIONS and WHEN_SAID.match(body, found.end()):
+                continue  # "in 2025", "in May" says when, not where
+            m = found  # the last such phrase: the narrowing one comes last in English questions
         if m:  # the phrase runs to the next preposition or verb: "for burglary" in "arrests for burglary were made"
             end = m.end()
             following = list(re.finditer(r"\S+", body[m.end():]))

@@ -81,7 +81,7 @@ price fine fines value raise raised bill charge cash invested investment amount 
 salary salaries precept committed commit commits allocated allocate allocation awarded donated donation donations
 pledged earmarked invest invests funded costing costed pays paying spends fee fees payment payments payout
 fined penalty penalties levy wage wages rent fare fares""".split())
-CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact) number\b|\b(?:what|which) number\b|"
+CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact|reference|case|crime|incident|log) number\b|\b(?:what|which) number\b|"
                      r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?(?:[a-z0-9\-']+\s+){0,3}numbers?\s*\?*$|"
                      r"\bnumber (?:can|should|do|must) (?:i|you|we|people|residents|victims)\b|\bnumber to (?:ring|call|text)\b|"
                      r"\b(?:e-?mail|web|postal|home) address\b|\bwebsite\b|\bwhat is the address\b|"
@@ -149,15 +149,15 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     asked = CONTEXT.sub("?", question.strip()) or question
     q = " ".join(asked.lower().replace("’", "'").split())
     words = _words(q)
-    if CONTACT.search(q) and not re.search(r"\bhow many\b|\bnumber of\b|\b(?:total|overall|final|exact|rough|"
-                                           r"approximate|estimated|same|reference|case|registration|serial) numbers?\b", q):
+    if CONTACT.search(q) and not re.search(r"\bhow many\b|(?<!reference )(?<!case )(?<!crime )\bnumber of\b|\b(?:total|overall|final|exact|rough|"
+                                           r"approximate|estimated|same|registration|serial) numbers?\b", q):
         return "contact", None
     if re.search(r"\b(what|which) (percentage|proportion|per cent|percent|share|fraction)\b|\bper cent\b|"
                  r"\bpercentage\b|\bby how much\b", q):
         return "percentage", None
     # "how many 999 calls" counts calls; "how many of the drivers arrested …" counts a part of the drivers
     m = re.search(r"\bhow many\s+(?:of\s+(?:the|those|these|its|their|his|her|[a-z\-]+'s)\s+)?([a-z\d\-']+)", q)
-    if m or re.search(r"\b(what|which) (is the )?(number|total|figure|count) of\b", q):
+    if m or re.search(r"\b(what|which) (?:(?:is|was|are|were) the )?(number|total|figure|count|tally) of\b", q):
         noun = m.group(1) if m else None
         if m:
             import lemminflect
@@ -206,7 +206,7 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return "count", None
     if re.search(r"^what (?:will|would|does|do|did|is|are) .*\b(?:pay|cost)\b(?! for\s*\??$)", q):
         return "money", None  # "what will a Band D household pay for policing?"; not "what did it pay for?"
-    if re.search(r"^what (?:is|was|are|were|will|would) .*\bworth\b", q):
+    if re.search(r"^(?:\w+ly,? )?what (?:is|was|are|were|will|would) .*\bworth\b", q):  # "roughly what is … worth"
         return "money", None  # "what were the two cacti worth on their own?"
     if re.search(r"\bhow fast\b.*\b(?:go|going|went|drive|driving|drove|travel\w*|ride|riding|rode)\b|"
                  r"\bwhat speeds?\b", q):  # a speed; "how fast did they get there?" asks how long it took
@@ -221,8 +221,8 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     source = r"\bwhere\b.*\b(?:money|funding|funds?|cash|budget|grants?|income)\b.*\bcom(?:e|es|ing) from\b"
     if re.search(r"\bwhere\b", q) and not re.search(source, q):
         return "place", None  # "where does the money come from?" asks for a source, said any way
-    if re.search(r"\b(who|whom|whose)\b", q):
-        return "person", None
+    if re.search(r"\b(who|whom|whose)\b", q) and not re.match(r"(?:which|what)\b", q):
+        return "person", None  # not "which court jailed the man who …?": there "who" only says which man
     if re.search(r"\b(?:jail|prison|custodial) (?:term|sentence)s?\b", q):  # "the longest prison term": not a prison
         return "duration", "term"
     head = _head_noun(q)
@@ -334,7 +334,8 @@ def constraints(question: str) -> tuple[Constraint, ...]:
             continue
         low = word.lower()
         if low in QUALIFIERS and not (low == "last" and _last_is_no_qualifier(
-                tokens[i - 1].group().lower() if i else "", question[tokens[i].end():])):
+                tokens[i - 1].group().lower() if i else "", question[tokens[i].end():],
+                bool(re.match(r"\s*how long\b", question, re.I)))):
             if not (low == "first" and i > 0 and tokens[i - 1].group().lower() == "the"
                     and i + 1 < len(tokens) and tokens[i + 1].group().lower() in ("time",)):
                 add("qualifier", low, True, tokens[i].start())
@@ -342,11 +343,13 @@ def constraints(question: str) -> tuple[Constraint, ...]:
     return tuple(found)
 
 
-def _last_is_no_qualifier(before: str, rest: str) -> bool:
-    """"last year" is a time, and "how long did the trial last (for residents)?" a verb: neither asks for the last
-    of anything. ``before``: the word before "last", lower-case; ``rest``: the question after it."""
+def _last_is_no_qualifier(before: str, rest: str, how_long: bool = False) -> bool:
+    """"last year" is a time, and "how long did the trial last (for residents, in the review)?" a verb: neither asks
+    for the last of anything. ``before``: the word before "last", lower-case; ``rest``: the question after it;
+    ``how_long``: whether the question asks how long."""
     return bool(re.match(r"\s+(?:year|month|week)", rest) or not re.search(r"\w", rest)
-                or re.match(r"\s+(?:for|until|till|into|beyond|through)\b", rest) or before in MODALS)
+                or re.match(r"\s+(?:for|until|till|into|beyond|through)\b", rest) or before in MODALS
+                or how_long and re.match(r"\s+(?:in|at|on|during|when|after|before|according)\b|\s*[,?]", rest))
 
 
 def analyze(question: str) -> Analysis:

@@ -61,7 +61,7 @@ class Filters:
     until: str | None = None
     source: str | None = None
     undated: bool = False
-    year: str | None = None  # the date bounds also let through a release whose text names this year
+    year: str | None = None  # the date bounds also let through a release whose text names this year ("2024/25")
 
     def __bool__(self) -> bool:
         return bool(self.since or self.until or self.source)

@@ -48,7 +48,8 @@ month first. The tests keep those cases.
 * Bounds narrow retrieval. A release may report on a period after it ends (a year's figures
   come out the next year), so retrieval keeps releases published up to ``REPORTING_LAG_DAYS``
   after the period, and, for a calendar year, any release whose text names the year (a release of
-  2026 comparing with "131 in 2024" reports on 2024 too); the answer's year check then needs the
+  2026 comparing with "131 in 2024" reports on 2024 too), for a financial year any that names it
+  written "2024/25" (the form UK releases use most; "2024-25" is not looked for); the answer's year check then needs the
   year beside the answer, or the release published within the period
   (:meth:`Timeframe.dated_support`). Undated releases are kept: nothing rules them out. Bounds
   are intersected with the request's own date filters; when they do not overlap, the request's
@@ -357,7 +358,10 @@ def narrow(frame: Timeframe, filters: Filters | None,
                                                              f"“{_said(frame)}”: they do not overlap"})
     whole_year = frame.since and frame.until and frame.since[:4] == frame.until[:4] \
         and frame.since[4:] == "-01-01" and frame.until[4:] == "-12-31"
-    narrowed = Filters(since, until, source, undated=undated, year=frame.since[:4] if whole_year else None)
+    financial = frame.since and frame.until and frame.since[4:] == "-04-01" and frame.until[4:] == "-03-31" \
+        and int(frame.until[:4]) == int(frame.since[:4]) + 1
+    said = frame.since[:4] if whole_year else f"{frame.since[:4]}/{frame.until[2:4]}" if financial else None
+    narrowed = Filters(since, until, source, undated=undated, year=said)
     if not dated(Filters(since, until, source)):
         return filters, frame.model_copy(update={"note": f"no dated release falls in {since or '…'} – "
                                                          f"{until or '…'}; the question's “{_said(frame)}” was "

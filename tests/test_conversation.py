@@ -36,6 +36,11 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "How many new body-worn cameras will be issued to officers in Portsmouth?"),
     ("What was the value of illegal fireworks seized in the Dublin Metropolitan Region?", None,
      "What about the Eastern Region?", "What was the value of illegal fireworks seized in the Eastern Region?"),
+    # a financial year for a financial year; a place for a place, not for the year ("in 2025")
+    ("How many pursuits were referred to the IOPC in 2025/26?", None, "And in 2024/25?",
+     "How many pursuits were referred to the IOPC in 2024/25?"),
+    ("How many assaults on staff were there at Dover in 2025?", None, "And at the Western Docks cruise terminal?",
+     "How many assaults on staff were there at the Western Docks cruise terminal in 2025?"),
     # "he" is no place ("hurt in the Great Sound collision"): with no one named, it stays, about the last releases
     ("How old is the motorboat driver who was hurt in the Great Sound collision?", None, "Where is he from?",
      "Where is he from?"),

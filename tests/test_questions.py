@@ -7,6 +7,10 @@ import pytest
 from qa.questions import analyze, indirect, subset
 
 TYPES = [
+    ("Which court jailed the Camden man who stole from swimmers' bags?", "organisation"),  # "who" says which man
+    ("Roughly what is the stolen property from the Worcester boats worth in total?", "money"),
+    ("What is the reference number of the IOPC's report on police pursuits?", "contact"),
+    ("At Dover's frontier control booths, what was the tally of attacks on staff in 2024?", "count"),
     ("How many arrests did Operation Hotspot make in Watford alone?", "count"),
     ("How many people were stopped and searched in Durham last month?", "count"),
     ("What is the number of officers in the rural crime team?", "count"),
@@ -169,6 +173,10 @@ def test_last_as_a_verb_is_no_qualifier():
     assert [c for c in analyze("How long will the road closure last for residents?").constraints
             if c.kind == "qualifier"] == []
     assert [c.text for c in analyze("Who was the last officer to leave?").constraints
+            if c.kind == "qualifier"] == ["last"]
+    assert [c for c in analyze("How long did the average police pursuit last in the IOPC's review?").constraints
+            if c.kind == "qualifier"] == []
+    assert [c.text for c in analyze("How long was the last pursuit in the review?").constraints
             if c.kind == "qualifier"] == ["last"]
 
 

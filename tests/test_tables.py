@@ -99,3 +99,30 @@ def test_the_row_a_question_names_is_read_where_the_reader_took_another():
     missing = "What was the value of the illegal fireworks seized in the Southern Region?"
     assert answerer({"€171,000": 8.0}).answer(missing, [passage(REGIONS)]).abstained
     assert tables.sibling(BREAKDOWNS, BREAKDOWNS.index("204"), "Nowhere") is None
+
+
+DOVER = """Assaults on Port of Dover staff, by location
+| Location | 2024 | 2025 |
+|---|---|---|
+| Eastern Docks check-in lanes | 24 | 38 |
+| Frontier control booths | 15 | 22 |
+| Townwall Street and A20 approach | 12 | 16 |
+| Total | 59 | 87 |"""
+
+
+def test_the_cell_of_the_row_and_year_a_question_names():
+    def said(question):
+        return [DOVER[a:b] for a, b in tables.named_cells(DOVER, question)]
+
+    assert said("How many assaults were recorded on Townwall Street and the A20 approach in 2025?") == ["16"]
+    assert said("At Dover's frontier control booths, what was the tally of attacks on staff in 2024?") == ["15"]
+    assert said("How many assaults at the frontier control booths?") == []  # two years, none named
+    assert said("How many assaults at the Western Docks cruise terminal in 2024?") == []  # no such row
+
+
+def test_a_prose_table_row_the_reader_missed_is_read():
+    """The reader took the release-wide figure; the table's row for the named place answers."""
+    text = "Assaults on staff rose from 59 in 2024 to 87 in 2025.\n" + DOVER
+    q = "How many assaults on port staff were recorded on Townwall Street and the A20 approach in 2025?"
+    a = answerer({"87": 8.0}).answer(q, [passage(text)])
+    assert not a.abstained and a.short_answer.text == "16"

@@ -146,6 +146,12 @@ def test_bounds_narrow_retrieval_keep_undated_and_allow_a_reporting_lag():
     assert seen == [Filters("2016-01-01", filters.until)]  # counted without the undated ones
 
 
+def test_a_financial_year_lets_through_a_later_release_that_names_it():
+    dated, _ = counting(3)
+    filters, _ = narrow(READER.read("How many pursuits were referred to the IOPC in 2024/25?"), None, dated)
+    assert filters.since == "2024-04-01" and filters.year == "2024/25"
+
+
 def test_bounds_are_intersected_with_the_request_and_the_request_wins_a_conflict():
     dated, _ = counting(3)
     frame = READER.read("Who was the commissioner in 2016?")

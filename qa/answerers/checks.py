@@ -61,10 +61,17 @@ DATE_WORDS = re.compile(r"\b(?:end|start|beginning|middle|close) of\b|\b(?:sprin
                         r"easter|today|yesterday|tomorrow|century|decade|"
                         r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
                         r"\b(?:\d{1,2}(?:st|nd|rd|th)?|\d{4}s?)\b", re.I)
-PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)|(?<!\w)\d{3}(?!\w)")
+UK_PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]\d{3,4}[\s-]?\d{3,4}(?!\w)")
+PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)|(?<!\w)(?:999|101|105|111|112|119)(?!\w)|"
+                   r"(?<![\w-])(?:\+?1[\s-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w-])|\+\d{1,3}[\s-]?\d[\d\s-]{6,}\d")
+# (a short number is a service's: 999, 101, 111 …, not any three digits: "143 pursuits"; an overseas territory's is
+# written "441-247-1744" or "+1 345 949 4222")
 EMAIL_URL = re.compile(r"\S+@\S+\.\w+|\bwww\.\S+|https?://\S+|\b\w+\.(?:gov|org|police|co|com|uk)\b|\bwebsite\b|"
                        r"@\w+", re.I)
 # A police log's incident number, said with its day: "0419 of Sunday, 23 August", "512 of 22/04/26"
+# A reference written as parts joined by slashes or hyphens, with a digit and a capital ("IOPC/LL/2026/07"), or a
+# force's crime reference ("26*081344")
+REFERENCE = re.compile(r"\b(?=[\w/\-]*\d)(?=[\w/\-]*[A-Z])[A-Z0-9]+(?:[/\-][A-Z0-9]+){2,}\b|\b\d{1,4}\*\d{3,}\b")
 INCIDENT_LOG = re.compile(r"\b\d{2,6}\s+of\s+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", re.I)
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 SPAN_OF_TIME = re.compile(r"\b\d[\d,.]*\s+(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
@@ -95,8 +102,10 @@ def type_ok(expected: AnswerType, span: str) -> bool:
     if expected == "percentage":
         return bool(PERCENT.search(span))
     if expected == "date":  # a written date, or a time or day word that is not a length of time ("over 400 years")
-        if re.search(r"[£$€]\s?\d", span):  # "April at EC$50,000" runs on into a sum
-            return False
+        if re.search(r"[£$€]\s?\d", span) or UK_PHONE.search(span):  # "April at EC$50,000" runs on into a sum;
+            return False  # "0800 161 3720" is a phone number, not the year 0800
+        if COUNTED_FIGURE.search(TIME_OF_DAY.sub(" ", spans.DATE.sub(" ", span))):
+            return False  # "59 in 2024 to 87 in 2025" holds counts, not a date
         if spans.DATE.search(span):
             return True
         return bool(TIME_OF_DAY.search(span) or DATE_WORDS.search(span)) and not SPAN_OF_TIME.search(span)
@@ -104,7 +113,8 @@ def type_ok(expected: AnswerType, span: str) -> bool:
         lifelong = re.search(r"\b(?:life|lifetime|a year|a month|a week|a day|an hour)\b", span, re.I)
         return (has_number or bool(lifelong)) and not CLOCK.search(span)
     if expected == "contact":
-        return bool(PHONE.search(span) or EMAIL_URL.search(span) or POSTCODE.search(span) or INCIDENT_LOG.search(span))
+        return bool(PHONE.search(span) or EMAIL_URL.search(span) or POSTCODE.search(span) or INCIDENT_LOG.search(span)
+                    or REFERENCE.search(span))
     if expected == "person":  # a name, a role ("the Home Secretary") or a group ("local residents"): words, not figures
         return bool(re.search(r"[A-Za-z]{2,}", span)) and not (DIGIT.search(span) and not re.search(r"[A-Z]", span))
     if expected in ("organisation", "place"):
@@ -112,6 +122,8 @@ def type_ok(expected: AnswerType, span: str) -> bool:
     return True
 
 
+# A figure no date has: above 31 and no year, or written with a thousands comma
+COUNTED_FIGURE = re.compile(r"(?<![\d,.])(?:\d{1,3}(?:,\d{3})+|[4-9]\d|3[2-9]|\d{3})(?![\d,]|\.\d|st|nd|rd|th|s\b)")
 CLOCK = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s?(?:am|pm)\b|\b\d{1,2}:\d{2}\s?(?:hrs|hours)?\b|\b\d{4}hrs\b", re.I)
 _DOTTED = re.compile(r"\b(?:[A-Za-z]\.){2,}")
 SMALL_NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve "
@@ -609,7 +621,8 @@ def said_as_place(span: str, before: str) -> bool:
 
 
 NAME_ASKED = re.compile(r"\b(?:sur)?names? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|"
-                        r"\bcalled what\b", re.I)
+                        r"\bcalled what\b|^who (?:is|was) the (?-i:[A-Z][\w'’\-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’\-]*))*)\s*\?*$",
+                        re.I)  # "Who is the Chief Constable?"
 
 
 def unnamed(question: str, span: str) -> bool:
@@ -680,7 +693,8 @@ def asks_change(question: str) -> bool:
 
 _RANKS = r"Constable|Sergeant|Inspector|Superintendent|Commissioner|PC|PS|DC|DS|DI|DCI|DSI|Supt|Insp|Sgt|PCSO"
 _TITLES = r"Mr|Mrs|Ms|Miss|Dr|Sir|Dame|Lord|Lady"  # a civilian's title before a name
-RANKED = re.compile(rf"\b(?:{_RANKS}|Officer)\s+$")  # a rank (or "Officer") right before a name
+RANKED = re.compile(rf"\b(?:{_RANKS}|Officer)\s+(?:[A-Z][a-z]+\s+)?$")  # a rank (or "Officer") before a name, or
+# before its surname ("Inspector Marcus Thomas")
 CIVILIANS = frozenset("""man woman boy girl men women boys girls suspect suspects victim victims driver drivers
 defendant defendants offender offenders motorist motorists teenager teenagers""".split())
 
@@ -817,13 +831,23 @@ def _stages(text: str) -> list[str]:
     return [_STAGE[w] for w in re.findall(r"[a-z]+", text) if w in _STAGE]
 
 
-def other_stage(question: str, sentence: str) -> bool:
+# A question whose own verb is a step of a case ("when was he arrested?", "on what date did they arrest him?"), not
+# one that only says who by a step ("when are the two men charged over … due at court?")
+STAGE_ASKED = re.compile(r"\b(?:was|were|is|are|been|be|get|got)\s+(?:\w+\s+)?(?:arrested|charged|convicted|jailed|"
+                         r"sentenced|bailed|remanded|cautioned)\b|\b(?:did|do|does|will)\b.*\b(?:arrest|charge|convict|"
+                         r"jail|sentence|bail|remand|caution)(?=\s+(?-i:[A-Z])|\s+(?:him|her|them|the|a|an|\d)\b|\s*\?)",
+                         re.I)  # the verb, not "fire a powder charge at"
+
+
+def other_stage(question: str, sentence: str, exact: bool = False) -> bool:
     """Whether the answer's own sentence tells a step of a case but not the one the question asks about (its last:
     "how many of those arrested have been charged" asks about charges), said or implied: "Nine people were
-    arrested" does not say how many have been charged; "73 death sentences" does say how many were convicted."""
+    arrested" does not say how many have been charged; "73 death sentences" does say how many were convicted.
+    With ``exact`` (a date asked), the step must be said: the day he was sentenced, or the day the fraud came to
+    light, is not the day he was arrested."""
     asked, said = _stages(question)[-1:], set(_stages(sentence))
-    implied = said.union(*(_IMPLIES.get(s, set()) for s in said))
-    return bool(said) and bool(set(asked) - implied)
+    implied = said if exact else said.union(*(_IMPLIES.get(s, set()) for s in said))
+    return (bool(said) or exact) and bool(set(asked) - implied)
 
 
 # Words before a figure that make it a length of time: "after 40 years", "for more than 19 years".
@@ -860,11 +884,19 @@ ROLE_ASKED = re.compile(r"\b(?:which|what)\s+(?:[a-z\-]+\s+)?(?:officers?|detect
                         r"inspectors?|superintendents?|spokes(?:man|woman|person))\b", re.I)
 
 
+# "Who is the Police Ombudsman's Director of Current Investigations?": an office a person holds
+OFFICE_ASKED = re.compile(r"^who (?:is|was|will be|has been) (?:the |its |their |his |her )?(?:[\w'’\-]+\s+){0,5}?"
+                          r"(?:director|head|chief|chair|chairman|chairwoman|leader|manager|minister|secretary|"
+                          r"deputy|founder|ombudsman|commissioner)\b", re.I)
+
+
 def body_for_role(question: str, span: str) -> bool:
-    """Whether "which officer …?" is answered with a body ("North Yorkshire Police", "the Rural Crime Team"): a
-    role asked for is a person."""
-    words = re.findall(r"[A-Za-z]+", span)
-    return bool(ROLE_ASKED.search(question)) and bool(words) and words[-1] in ORGANISATION_ENDINGS
+    """Whether "which officer …?" or "who is the director of …?" is answered with a body ("North Yorkshire
+    Police", "the Northern Ireland Policing Board"): a role asked for is a person. A commissioner is a person
+    whatever the last word of the office's name."""
+    words = re.findall(r"[A-Za-z]+", span.split(" of ")[0])  # "Office of the Police Ombudsman" is an office
+    return bool(ROLE_ASKED.search(question) or OFFICE_ASKED.search(question)) and bool(words) and \
+        words[-1] in ORGANISATION_ENDINGS - {"Commissioner", "Commissioners"}
 
 
 TITLED = re.compile(rf"\b(?:{_TITLES})\.?\s+$")
@@ -936,10 +968,16 @@ BODY_GOES_ON = re.compile(r"\s+(?:and|&|of)\s+(?:[A-Z][\w'’\-]*\s+){0,5}?(?:" 
                           + r"|Band|Force|Forces|Regiment|Court|Islands)\b")
 
 
+# A body's name that runs on from a span with no "and" or "of" between ("Northern Ireland" + " Policing Board")
+BODY_RUNS_ON = re.compile(r"\s+(?:[A-Z][\w'’\-]*\s+){0,5}?(?:" + "|".join(sorted(ORGANISATION_ENDINGS)) + r")\b")
+
+
 def body_cut(span: str, before: str, after: str) -> bool:
     """Whether a name asked for as a person's is the start of a body's name that goes on past it: "the Royal Turks"
-    of "The Royal Turks and Caicos Islands Police Band". Said after "the", which a person's name is not."""
-    return bool(re.search(r"\b[Tt]he\s+$", before)) and bool(BODY_GOES_ON.match(after))
+    of "The Royal Turks and Caicos Islands Police Band", "Northern Ireland" of "the Northern Ireland Policing
+    Board". Said after "the", which a person's name is not."""
+    return bool(re.search(r"\b[Tt]he\s+$", before) and (BODY_GOES_ON.match(after) or BODY_RUNS_ON.match(after))
+                or re.match(r"[Tt]he\s", span) and BODY_RUNS_ON.match(after))
 
 
 SPEED_UNIT = re.compile(r"(?:\b|(?<=\d))(?:mph|miles an hour|miles per hour|km/h|kmh|kph|kilometres (?:an|per) hour|"
@@ -1151,6 +1189,80 @@ def year_of_other(year: str, sentence: str, start: int, end: int) -> bool:
     return nearest[2] != year
 
 
+RELATIVE_YEAR = re.compile(r"\b(last|this|the previous|the past)\s+year(?:'s|’s)?\b", re.I)
+
+
+def relative_year_of_other(year: str, sentence: str, published: str | None) -> bool:
+    """Whether a figure's ``sentence`` names no year but says "last year" or "this year", which the release's
+    date makes another year than the asked-for ``year`` ("Of last year's reports, 192 came from Barnsley", in a
+    release of February 2026, is 2025's figure, not 2024's). False without a date or a plain year asked."""
+    said = RELATIVE_YEAR.search(sentence)
+    if not said or not published or not re.fullmatch(r"(?:19|20)\d\d", year) or YEAR_SAID.search(sentence):
+        return False
+    meant = int(published[:4]) - (0 if said.group(1).lower() == "this" else 1)
+    return meant != int(year)
+
+
+def year_of_release(year: str, sentence: str, lead: str) -> bool:
+    """Whether a figure's ``sentence``, which names no year (nor "last year" or "this year"), is of the one year its
+    release's ``lead`` (its title and first sentence) names, the asked-for ``year``: "Complaints … rose by 7% in
+    2025/26" leads a release whose "905 of incivility" is 2025/26's."""
+    asked = re.fullmatch(r"(?:(?:in|during)\s+)?((?:19|20)\d\d)(?:[/\-–]\d\d)?", year.strip(), re.I)  # or "in 2025"
+    return asked is not None and set(YEAR_SAID.findall(lead)) == {asked.group(1)} and not YEAR_SAID.search(
+        sentence) and not RELATIVE_YEAR.search(sentence)
+
+
+# A sentence's list of figures, each said of its own thing: "29 were at the Royal Seaforth Dock, 18 at the Alexandra
+# Dock and 11 at the Langton Dock", "The Mixed Pond had 27 thefts, the Highgate Men's Pond 19 and the Kenwood Ladies'
+# Pond 12". Its items are split at commas, semicolons, colons and "and"; an item that compares ("up from 41 in
+# 2024", "compared with 35") goes on with the item before it, the same thing at another time, as does the end of a
+# range ("between May and September").
+ITEM_BREAK = re.compile(r"[,;:]\s+(?:and\s+|or\s+|while\s+|whereas\s+)?|\s+(?:and|or|while|whereas)\s+")
+ITEM_GOES_ON = re.compile(r"(?:up|down|rising|falling|rose|fell)?\s*(?:from|compared\s+(?:with|to)|against|than|"
+                          r"to|on|over|versus|vs)\b", re.I)
+NAMED_INSIDE = re.compile(r"(?<=[a-z,;:'’\d]\s)[A-Z][a-z]|(?<=^)[A-Z][a-z]+\s+[A-Z]")  # a name not only a sentence's capital
+RANGE_OPEN = re.compile(r"\bbetween\s+\S+$", re.I)  # "between May and September": one item
+ITEM_FIGURE = re.compile(r"(?<![\w/\-])[£$€]?\d[\d,.]*\d%?(?![\w/\-])|(?<![\w/\-])[£$€]?\d%?(?![\w/\-])")
+# (not "556" of "A556", nor "13" of "the 13-year-old Toghun Temür": an age, not the name's figure)
+
+
+def list_items(sentence: str) -> list[tuple[int, int, int, int]]:
+    """The items of a list of figures in ``sentence``, each as (item start, item end, figure start, figure end):
+    the items holding exactly one figure (a year is none), where two at least do; [] for a sentence that is no
+    such list."""
+    bounds: list[list[int]] = []
+    at = 0
+    breaks = [m for m in ITEM_BREAK.finditer(sentence) if not (  # not the "and" inside "Derry City and Strabane"
+        m.group()[:1].isspace() and re.search(r"\b[A-Z][\w'’\-]*$", sentence[:m.start()])
+        and sentence[m.end():m.end() + 1].isupper())]
+    for m in [*breaks, None]:
+        end = m.start() if m else len(sentence)
+        if bounds and (ITEM_GOES_ON.match(sentence, at) or RANGE_OPEN.search(sentence, bounds[-1][0], bounds[-1][1])):
+            bounds[-1][1] = end
+        else:
+            bounds.append([at, end])
+        at = m.end() if m else len(sentence)
+    out = []
+    for a, b in bounds:
+        figures = [f for f in ITEM_FIGURE.finditer(sentence, a, b) if not YEAR_SAID.fullmatch(f.group())]
+        if len(figures) == 1:
+            out.append((a, b, figures[0].start(), figures[0].end()))
+    return out if len(out) >= 2 else []
+
+
+def figure_of(name: str, sentence: str) -> tuple[int, int] | None:
+    """Where the figure of the one item of a list of figures (:func:`list_items`) that names ``name`` is in
+    ``sentence``; None when no item, or more than one, names it, or no other item names anything: "Flint has been
+    deployed more than 1,900 times, helped to make 212 arrests" says Flint of the whole list, not of its first
+    item."""
+    items = list_items(sentence)
+    hits = [(a, fs, fe) for a, b, fs, fe in items if name_supported(name, sentence[a:b])]
+    if len(hits) != 1:
+        return None
+    labelled = [a for a, b, _, _ in items if a != hits[0][0] and NAMED_INSIDE.search(sentence, a, b)]
+    return hits[0][1:] if labelled else None
+
+
 PART_ASKED = re.compile(r"\bon (?:its|their|his|her) own\b|\bindividually\b|\bapiece\b|\bby (?:itself|themselves)\b",
                         re.I)
 TOTAL_SAID = re.compile(r"\b(?:combined|in total|total(?:led|ling)?|altogether|in all|between them)\b", re.I)
@@ -1170,17 +1282,45 @@ A_DAY = re.compile(r"\d|\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|to
                    r"(?-i:\b[A-Z]\w* Day\b)", re.I)  # "May Day", "Boxing Day"
 
 
+ASKS_WEEKDAY = re.compile(r"\b(?:what|which)\s+day\b(?!\s+of\s+the\s+(?:week|month))", re.I)
+WEEKDAY_OR_DATE = re.compile(rf"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|yesterday)\b|"
+                             rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b|"
+                             rf"\b\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\b|(?-i:\b[A-Z]\w* Day\b)|\b(?:christmas|easter|new year)",
+                             re.I)
+
+
+LASTING = re.compile(r"\b([a-z]{3,})\s+(?:lasting|that lasted|which lasted)\s+"
+                     r"(?:(?:more|less) than\s+|nearly\s+|almost\s+|about\s+|around\s+|some\s+)?$")
+
+
+def lasting_other(question: str, before: str) -> bool:
+    """Whether a length of time is said of a thing ("an investigation lasting eleven months") the question does not
+    ask about ("how long did his court martial hearing last?"): the noun before "lasting" is no word of the
+    question's, in a form :func:`_word_in` accepts."""
+    m = LASTING.search(before)
+    return m is not None and not _word_in(m.group(1), _norm(question))
+
+
 def month_for_day(question: str, span: str) -> bool:
-    """Whether a question for a day ("on what date will the court sit?") is answered with a month alone ("a
-    hearing in September"): when in September, the release does not say. A month with its year ("March 1969") is
+    """Whether a question for a day ("on what date will the court sit?", "on what day does it start?") is
+    answered with a month or a season alone ("a hearing in September", "last summer"): which day, the release
+    does not say. A month with its year ("March 1969") is
     let through: SQuAD's writers ask "on what date" of those (a year alone or a month and year is the gold answer
     of 14 "what date" questions in SQuAD 1.1 train's first 200 articles; a month alone, of none)."""
-    return bool(ASKS_DAY.search(question) and A_MONTH.search(span)) and not A_DAY.search(span)
+    if ASKS_WEEKDAY.search(question):  # "on what day does it start?": a day, not a year ("25" for "what day in May")
+        return not WEEKDAY_OR_DATE.search(span) and not (A_MONTH.search(question) and re.fullmatch(
+            r"\s*\d{1,2}(?:st|nd|rd|th)?\s*", span))
+    return bool(ASKS_DAY.search(question)) and not A_DAY.search(span)
 
 
 ASKS_WHICH = re.compile(r"\b(?:which|what)\s+((?:[a-z][\w\-]*\s+){0,3}[a-z][\w\-]*)", re.I)
 VAGUE_HEAD = re.compile(r"(?:the|a|an|one|this|that|its|their|his|her)\s+", re.I)
 UNITS_ASKED = frozenset({"percent", "percentage", "cent", "proportion", "share", "fraction", "number", "amount"})
+
+
+# A court is named as one ("Highbury Corner Magistrates' Court", "Bulford Military Court Centre")
+COURT_ASKED = re.compile(r"^(?:at |in )?(?:which|what) court(?:\s+(?:\w+ed|is|was|will|would|did|does|has|had|heard|sat|"
+                         r"sent|gave|made|found|held|dealt)\b|\s*\?)", re.I)  # not "which court case …"
 
 
 def unsaid_which(question: str, span: str) -> bool:
@@ -1228,7 +1368,9 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
         return False
     sentence = before + span + re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
-    if expected in ("count", "date", "duration") and other_stage(question, sentence):  # arrested, not charged
+    if expected in ("count", "date", "duration") and other_stage(  # a day, not a year, is one step's alone
+            question, sentence, exact=expected == "date" and STAGE_ASKED.search(question) is not None
+            and not re.search(r"\b(?:what|which) year\b", question, re.I)):
         return False
     if opposite_superlative(question, sentence):  # "his oldest victim" for the youngest
         return False
@@ -1241,7 +1383,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if expected == "count" and age_unsaid(analysis.focus, span, before, after):  # a table's "16" is no age
         return False
     if expected == "duration" and (bare_length(question, span, after)  # "Megan Lloyd, 32," for how long missing
-                                   or term_of_other(question, before)):  # "jailed for 11 years": not her service
+                                   or term_of_other(question, before)  # "jailed for 11 years": not her service
+                                   or lasting_other(question, before)):  # "an investigation lasting eleven months"
         return False
     if expected == "date" and month_for_day(question, span):  # "September" for the date of a hearing
         return False
@@ -1254,6 +1397,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if expected in FIGURES and total_for_part(question, sentence):  # "a combined value of £4,600" for each one's
         return False
     if unsaid_which(question, span):  # "one suite" for which suite
+        return False
+    if COURT_ASKED.search(question) and not re.search(r"\bcourts?\b", span, re.I):  # "Heath Constables"
         return False
     return not unnamed(question, span)  # "a legally qualified chair" is no name
 

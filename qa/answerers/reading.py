@@ -211,22 +211,27 @@ class ReadingAnswerer:
         # "how many times" counts occasions however they are said ("on 11 occasions", "twice"), and "how many people"
         # any people ("seven men were arrested"): no noun to find
         focus = [_counted(analysis)] if analysis.expected == "count" and analysis.focus and \
-            checks.plural(analysis.focus.split()[-1]) and len(analysis.focus) > 3 and \
+            checks.plural(_head(analysis.focus)) and len(analysis.focus) > 3 and \
             analysis.focus not in ("times", "people") else []
         dated_only = not checks.asks_publishing(analysis.question)  # datelines answer only a question about them
         # A year asked alone, not a span of years ("between 2021 and 2024", "the 2025-26 season"), whose figures a
         # sentence may give beside both of its ends
         years = [c for c in strict if c.kind == "year"]
         one_year = years if len(years) == 1 and not checks.YEAR_SPAN.search(analysis.question) else []
+        leads = {rid: _opening(body) for rid, body in bodies.items()}  # title and first sentence: the year it is of
         tops = [r.spans[0] for r in readings if r.spans]
         best_margin = max((s.margin for s in tops), default=-20.0)
         top = max(tops, key=lambda s: s.score, default=None)
-        out = []
+        out, body_bounds = [], {}
         for r in readings:
             p = passages[r.passage]
             bounds = [(s.start, s.end) for s in sentences(p.text)] or [(0, len(p.text))]
             todo = list(r.spans)
-            for sp in todo:  # the reader's spans, and the cells they lead to (below)
+            if todo and analysis.expected in checks.FIGURES:
+                todo += [replace(todo[0], start=a, end=b, text=p.text[a:b])
+                         for a, b in _named_figures(p.text, bounds, named, analysis.question)
+                         if all(x.start != a for x in todo)]
+            for sp in todo:  # the reader's spans, the figures the question's names are given, and their cells
                 sp = _with_sign(sp, p.text, analysis.expected)
                 if ("\n" in sp.text.strip() or not sp.text.strip() or SENTENCE_INSIDE.search(sp.text)
                         or " | " in sp.text):
@@ -285,11 +290,17 @@ class ReadingAnswerer:
                 if not checks.says_part(analysis.subset, own):  # "how many of the 19 … come from Xylofagou?"
                     strict_missing = strict_missing + [Constraint("predicate", " or ".join(analysis.subset), True)]
                 if cell is None and one_year:  # "In 2025 … received 4,870, up from 3,960 in 2024": 4,870 is 2025's
-                    strict_missing = strict_missing + [c for c in one_year if c not in strict_missing
-                                                       and checks.year_of_other(c.text, own, sp.start - sentence[0],
-                                                                                sp.end - sentence[0])]
+                    strict_missing = strict_missing + [c for c in one_year if c not in strict_missing and (
+                        checks.year_of_other(c.text, own, sp.start - sentence[0], sp.end - sentence[0])
+                        or checks.relative_year_of_other(c.text, own, p.published))]
+                if cell is None and analysis.expected in checks.FIGURES:  # "58 thefts at the ponds" beside "the
+                    # Kenwood Ladies' Pond 12": a name given its own figure in a list near this one is not this one's
+                    text, near_bounds, at = _around(p, sp, bodies[p.release_id], bounds, k, body_bounds)
+                    strict_missing = strict_missing + [m for m in named if m not in strict_missing and _given_other(
+                        m, text, near_bounds, at, at + len(sp.text), analysis.expected)]
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
-                    m.kind, m.text, p.published, window)]
+                    m.kind, m.text, p.published, window) or m.kind in ("year", "time") and cell is None and checks.year_of_release(
+                        m.text, own, leads[p.release_id])]
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
                     m.kind == "name" and (checks.said_short(m.text, window, bodies[p.release_id])
                                           or checks.sole_area(m.text, bodies[p.release_id])
@@ -424,6 +435,15 @@ def _lead(body: str, n: int = 2) -> str:
     return title + "\n" + " ".join([t for t in said if not checks.dateline(t) and _bare(t) != heading][:n])
 
 
+def _opening(body: str) -> str:
+    """A release's title and its first sentence proper: eight words at least, ended as a sentence, not a dateline,
+    so past the headings a plain-text release opens with ("POLICE OMBUDSMAN FOR NORTHERN IRELAND", "News release")."""
+    title, _, rest = body.partition("\n")
+    said = (rest[s.start:s.end] for s in sentences(rest))
+    return title + "\n" + next((t for t in said if len(t.split()) >= 8 and t.rstrip()[-1:] in ".!?\"”"
+                                 and not checks.dateline(t)), "")
+
+
 def _bare(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
@@ -437,10 +457,63 @@ def _cell(p: Passage, sp: Span, body: str) -> tables.Cell | None:
     return tables.cell_at(p.text, sp.start)
 
 
+def _named_figures(text: str, bounds: list[tuple[int, int]], named: list[Constraint],
+                   question: str) -> list[tuple[int, int]]:
+    """Where the passage gives a figure to what the question names: the item of a sentence's list of figures that
+    says a name of the question ("11 at the Langton Dock"), and the cell of a table's row the question names
+    (:func:`tables.named_cell`). The reader, finding the list or the table by the question's words, often takes its
+    first figure or the total before it."""
+    found = []
+    for a, b in bounds:
+        for m in named:
+            at = checks.figure_of(m.text, text[a:b])
+            if at:
+                found.append((a + at[0], a + at[1]))
+    return found + tables.named_cells(text, question)
+
+
+NEAR_LIST = 2  # sentences either side of a figure in which a list may give the asked-for name its own
+
+
+def _around(p: Passage, sp: Span, body: str, bounds: list[tuple[int, int]], k: int,
+            cache: dict[str, list[tuple[int, int]]]) -> tuple[str, list[tuple[int, int]], int]:
+    """The text around a span, its sentences within :data:`NEAR_LIST` of the span's (the span's own in the middle)
+    and where the span starts in it: read in the whole release where its text is at hand (a list may be in the
+    next chunk), else in the passage."""
+    at = len(p.title) + 1 + p.start + sp.start
+    if body[at:at + len(sp.text)] == sp.text:
+        whole = cache.setdefault(p.release_id, [(s.start, s.end) for s in sentences(body)])
+        kb = next((i for i, (a, b) in enumerate(whole) if a <= at < b), 0)
+        return body, whole[max(0, kb - NEAR_LIST):kb + NEAR_LIST + 1], at
+    return p.text, bounds[max(0, k - NEAR_LIST):k + NEAR_LIST + 1], sp.start
+
+
+def _given_other(name: Constraint, text: str, near: list[tuple[int, int]], start: int, end: int,
+                 expected: str) -> bool:
+    """Whether a list of figures (:func:`checks.figure_of`) in a sentence ``near`` the figure at ``start:end`` of
+    ``text`` gives ``name`` a figure of its own, of the expected kind, that is not this one: in the figure's own
+    sentence, or in another where its own does not say the name."""
+    own = next((t for t in near if t[0] <= start < t[1]), None)
+    for a, b in near:
+        if (a, b) != own and own is not None and checks.supported(name, text[own[0]:own[1]]):
+            continue
+        at = checks.figure_of(name.text, text[a:b])
+        if at and checks.type_ok(expected, text[a + at[0]:a + at[1]]) and not (a + at[0] < end and start < a + at[1]):
+            return True
+    return False
+
+
+def _head(focus: str) -> str:
+    """The counted noun of a focus: its last word before a preposition ("complaints" of "complaints about
+    police")."""
+    return re.split(r"\s+(?:about|of|for|against|on|in|at|from|by|with|to)\s+", focus)[0].split()[-1]
+
+
 def _counted(analysis: Analysis) -> Constraint:
-    """The counted noun a count's own sentence must say: as a word ("arrests"), or, when the question wrote it as
-    an acronym ("PCSOs"), as a name the sentence may spell out ("police community support officers")."""
-    noun = analysis.focus.split()[-1]
+    """The counted noun a count's own sentence must say, the focus's head (:func:`_head`): as a word ("arrests"),
+    or, when the question wrote it as an acronym ("PCSOs"), as a name the sentence may spell out ("police
+    community support officers")."""
+    noun = _head(analysis.focus)
     said = re.search(rf"\b{re.escape(noun)}\b", analysis.question, re.I)
     if said and checks.is_acronym(said.group()):
         return Constraint("name", said.group(), True)
@@ -458,8 +531,15 @@ CURRENCY_BEFORE = re.compile(r"[£$€]\Z")
 
 def _with_sign(sp: Span, text: str, expected: str) -> Span:
     """A bare figure the reader cut from its sign, given it back where the question asks for that kind: "21" of "21
-    per cent" for a percentage, "640,000" of "£640,000" for money (the reader's span boundaries are its weakest
+    per cent" for a percentage, "640,000" of "£640,000" for money, a reference's part its whole (the reader's span boundaries are its weakest
     part; a bare figure would fail the type check and leave a weaker span of the same fact to answer)."""
+    if expected == "contact":  # "LL/2026/07" of "IOPC/LL/2026/07": a reference is its whole token
+        start, end = sp.start, sp.end
+        while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/-") and "/" in text[start - 1:end + 1]:
+            start -= 1
+        while end < len(text) and (text[end].isalnum() or text[end] in "/-") and "/" in text[start:end + 1]:
+            end += 1
+        return replace(sp, start=start, end=end, text=text[start:end]) if (start, end) != (sp.start, sp.end) else sp
     if not re.fullmatch(r"\d[\d,.]*", sp.text):
         return sp
     if expected == "percentage" and (m := PERCENT_AFTER.match(text, sp.end)):

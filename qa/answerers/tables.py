@@ -158,3 +158,51 @@ def sibling(text: str, at: int, label: str) -> tuple[int, int] | None:
         if m and m.group(1).strip().lower() == wanted:
             return row_start + m.start(2), row_start + m.end(2)
     return None
+
+
+_LABEL_STOP = frozenset("a an and the of at in on for to by from with".split())
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:[/\-–]\d\d)?(?!\d)")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower().replace("’", "'")) if w not in _LABEL_STOP}
+
+
+def named_cells(text: str, question: str) -> list[tuple[int, int]]:
+    """The cells of ``text``'s tables that the question names: in the row whose label's words the question all
+    says ("Townwall Street and A20 approach" for "… on Townwall Street and the A20 approach in 2025?"), the column
+    whose header is the year the question names, or the table's one column of figures. A question naming two
+    rows, or no year where the table has several columns, names no cell. (start, end) of each cell's text."""
+    asked, years = _words(question), set(YEAR.findall(question))
+    out, lines, at = [], text.split("\n"), 0
+    starts = []
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    i = 0
+    while i < len(lines):
+        if not (ROW.match(lines[i]) and i + 1 < len(lines) and RULE.match(lines[i + 1])):
+            i += 1
+            continue
+        header = cells(lines[i])
+        if years:
+            columns = [c for c, h in enumerate(header) if c > 0 and set(YEAR.findall(h)) & years]
+        else:
+            columns = [1] if len(header) == 2 else []
+        j, named = i + 2, []
+        while j < len(lines) and ROW.match(lines[j]) and j - i < MAX_ROWS:
+            label = _words(cells(lines[j])[0])
+            if label and label <= asked:
+                named.append(j)
+            j += 1
+        if len(named) == 1 and len(columns) == 1:
+            row, col = lines[named[0]], columns[0]
+            parts = row.split("|")
+            if len(parts) > col + 1:
+                offset = starts[named[0]] + sum(len(x) + 1 for x in parts[:col + 1])
+                said = parts[col + 1]
+                lead = len(said) - len(said.lstrip())
+                if said.strip():
+                    out.append((offset + lead, offset + len(said.rstrip())))
+        i = j
+    return out
