@@ -81,7 +81,8 @@ price fine fines value raise raised bill charge cash invested investment amount 
 salary salaries precept committed commit commits allocated allocate allocation awarded donated donation donations
 pledged earmarked invest invests funded costing costed pays paying spends fee fees payment payments payout
 fined penalty penalties levy wage wages rent fare fares""".split())
-CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact|reference|case|crime|incident|log) number\b|\b(?:what|which) number\b|"
+CONTACT = re.compile(r"\b(?:phone|telephone|mobile|helpline|contact|reference|case|crime|incident|log) number\b|"
+                     r"\b(?:what|which) number\b|"
                      r"\b(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+)?(?:[a-z0-9\-']+\s+){0,3}numbers?\s*\?*$|"
                      r"\bnumber (?:can|should|do|must) (?:i|you|we|people|residents|victims)\b|\bnumber to (?:ring|call|text)\b|"
                      r"\b(?:e-?mail|web|postal|home) address\b|\bwebsite\b|\bwhat is the address\b|"
@@ -149,8 +150,9 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     asked = CONTEXT.sub("?", question.strip()) or question
     q = " ".join(asked.lower().replace("’", "'").split())
     words = _words(q)
-    if CONTACT.search(q) and not re.search(r"\bhow many\b|(?<!reference )(?<!case )(?<!crime )\bnumber of\b|\b(?:total|overall|final|exact|rough|"
-                                           r"approximate|estimated|same|registration|serial) numbers?\b", q):
+    if CONTACT.search(q) and not re.search(r"\bhow many\b|(?<!reference )(?<!case )(?<!crime )\bnumber of\b|"
+                                           r"\b(?:total|overall|final|exact|rough|approximate|estimated|same|"
+                                           r"registration|serial) numbers?\b", q):
         return "contact", None
     if re.search(r"\b(what|which) (percentage|proportion|per cent|percent|share|fraction)\b|\bper cent\b|"
                  r"\bpercentage\b|\bby how much\b", q):

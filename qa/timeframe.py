@@ -49,8 +49,8 @@ month first. The tests keep those cases.
   come out the next year), so retrieval keeps releases published up to ``REPORTING_LAG_DAYS``
   after the period, and, for a calendar year, any release whose text names the year (a release of
   2026 comparing with "131 in 2024" reports on 2024 too), for a financial year any that names it
-  written "2024/25" (the form UK releases use most; "2024-25" is not looked for); the answer's year check then needs the
-  year beside the answer, or the release published within the period
+  written "2024/25" (the form UK releases use most; "2024-25" is not looked for); the answer's
+  year check then needs the year beside the answer, or the release published within the period
   (:meth:`Timeframe.dated_support`). Undated releases are kept: nothing rules them out. Bounds
   are intersected with the request's own date filters; when they do not overlap, the request's
   filters win, and with request filters undated releases stay out, as they always did. When no

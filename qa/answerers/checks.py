@@ -62,17 +62,18 @@ DATE_WORDS = re.compile(r"\b(?:end|start|beginning|middle|close) of\b|\b(?:sprin
                         r"(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b\d{1,2}(?:st|nd|rd|th)\b|"
                         r"\b(?:\d{1,2}(?:st|nd|rd|th)?|\d{4}s?)\b", re.I)
 UK_PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]\d{3,4}[\s-]?\d{3,4}(?!\w)")
-PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)|(?<!\w)(?:999|101|105|111|112|119)(?!\w)|"
+PHONE = re.compile(r"(?<!\w)(?:\+44\s?|0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\w)|"
+                   r"(?<!\w)(?:999|101|105|111|112|119)(?!\w)|"
                    r"(?<![\w-])(?:\+?1[\s-])?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\w-])|\+\d{1,3}[\s-]?\d[\d\s-]{6,}\d")
 # (a short number is a service's: 999, 101, 111 …, not any three digits: "143 pursuits"; an overseas territory's is
 # written "441-247-1744" or "+1 345 949 4222")
 EMAIL_URL = re.compile(r"\S+@\S+\.\w+|\bwww\.\S+|https?://\S+|\b\w+\.(?:gov|org|police|co|com|uk)\b|\bwebsite\b|"
                        r"@\w+", re.I)
 # A police log's incident number, said with its day: "0419 of Sunday, 23 August", "512 of 22/04/26"
+INCIDENT_LOG = re.compile(r"\b\d{2,6}\s+of\s+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", re.I)
 # A reference written as parts joined by slashes or hyphens, with a digit and a capital ("IOPC/LL/2026/07"), or a
 # force's crime reference ("26*081344")
 REFERENCE = re.compile(r"\b(?=[\w/\-]*\d)(?=[\w/\-]*[A-Z])[A-Z0-9]+(?:[/\-][A-Z0-9]+){2,}\b|\b\d{1,4}\*\d{3,}\b")
-INCIDENT_LOG = re.compile(r"\b\d{2,6}\s+of\s+(?:\d|(?:mon|tues|wednes|thurs|fri|satur|sun)day\b)", re.I)
 POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 SPAN_OF_TIME = re.compile(r"\b\d[\d,.]*\s+(?:years?|months?|weeks?|days?|hours?|minutes?)\b", re.I)
 _ONLY_SHARPEN = frozenset({"alone", "only", "each", "every", "per"})
@@ -621,7 +622,8 @@ def said_as_place(span: str, before: str) -> bool:
 
 
 NAME_ASKED = re.compile(r"\b(?:sur)?names? of\b|\bwhat (?:is|was|are|were) (?:it|they|he|she) called\b|"
-                        r"\bcalled what\b|^who (?:is|was) the (?-i:[A-Z][\w'’\-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’\-]*))*)\s*\?*$",
+                        r"\bcalled what\b|"
+                        r"^who (?:is|was) the (?-i:[A-Z][\w'’\-]*(?:\s+(?:of|for|and|the|[A-Z][\w'’\-]*))*)\s*\?*$",
                         re.I)  # "Who is the Chief Constable?"
 
 
@@ -835,7 +837,8 @@ def _stages(text: str) -> list[str]:
 # one that only says who by a step ("when are the two men charged over … due at court?")
 STAGE_ASKED = re.compile(r"\b(?:was|were|is|are|been|be|get|got)\s+(?:\w+\s+)?(?:arrested|charged|convicted|jailed|"
                          r"sentenced|bailed|remanded|cautioned)\b|\b(?:did|do|does|will)\b.*\b(?:arrest|charge|convict|"
-                         r"jail|sentence|bail|remand|caution)(?=\s+(?-i:[A-Z])|\s+(?:him|her|them|the|a|an|\d)\b|\s*\?)",
+                         r"jail|sentence|bail|remand|caution)"
+                         r"(?=\s+(?-i:[A-Z])|\s+(?:him|her|them|the|a|an|\d)\b|\s*\?)",
                          re.I)  # the verb, not "fire a powder charge at"
 
 
@@ -1220,7 +1223,8 @@ def year_of_release(year: str, sentence: str, lead: str) -> bool:
 ITEM_BREAK = re.compile(r"[,;:]\s+(?:and\s+|or\s+|while\s+|whereas\s+)?|\s+(?:and|or|while|whereas)\s+")
 ITEM_GOES_ON = re.compile(r"(?:up|down|rising|falling|rose|fell)?\s*(?:from|compared\s+(?:with|to)|against|than|"
                           r"to|on|over|versus|vs)\b", re.I)
-NAMED_INSIDE = re.compile(r"(?<=[a-z,;:'’\d]\s)[A-Z][a-z]|(?<=^)[A-Z][a-z]+\s+[A-Z]")  # a name not only a sentence's capital
+# a name not only a sentence's capital
+NAMED_INSIDE = re.compile(r"(?<=[a-z,;:'’\d]\s)[A-Z][a-z]|(?<=^)[A-Z][a-z]+\s+[A-Z]")
 RANGE_OPEN = re.compile(r"\bbetween\s+\S+$", re.I)  # "between May and September": one item
 ITEM_FIGURE = re.compile(r"(?<![\w/\-])[£$€]?\d[\d,.]*\d%?(?![\w/\-])|(?<![\w/\-])[£$€]?\d%?(?![\w/\-])")
 # (not "556" of "A556", nor "13" of "the 13-year-old Toghun Temür": an age, not the name's figure)
@@ -1284,8 +1288,9 @@ A_DAY = re.compile(r"\d|\b(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|to
 
 ASKS_WEEKDAY = re.compile(r"\b(?:what|which)\s+day\b(?!\s+of\s+the\s+(?:week|month))", re.I)
 WEEKDAY_OR_DATE = re.compile(rf"\b(?:mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(?:today|tomorrow|yesterday)\b|"
-                             rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b|"
-                             rf"\b\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\b|(?-i:\b[A-Z]\w* Day\b)|\b(?:christmas|easter|new year)",
+                             rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{'|'.join(MONTHS)})|"
+                             rf"(?:{'|'.join(MONTHS)})\s+\d{{1,2}}\b|\b\d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?\b|"
+                             rf"(?-i:\b[A-Z]\w* Day\b)|\b(?:christmas|easter|new year)",
                              re.I)
 
 
@@ -1319,8 +1324,8 @@ UNITS_ASKED = frozenset({"percent", "percentage", "cent", "proportion", "share",
 
 
 # A court is named as one ("Highbury Corner Magistrates' Court", "Bulford Military Court Centre")
-COURT_ASKED = re.compile(r"^(?:at |in )?(?:which|what) court(?:\s+(?:\w+ed|is|was|will|would|did|does|has|had|heard|sat|"
-                         r"sent|gave|made|found|held|dealt)\b|\s*\?)", re.I)  # not "which court case …"
+COURT_ASKED = re.compile(r"^(?:at |in )?(?:which|what) court(?:\s+(?:\w+ed|is|was|will|would|did|does|has|had|heard|"
+                         r"sat|sent|gave|made|found|held|dealt)\b|\s*\?)", re.I)  # not "which court case …"
 
 
 def unsaid_which(question: str, span: str) -> bool:

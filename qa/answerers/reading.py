@@ -218,7 +218,13 @@ class ReadingAnswerer:
         # sentence may give beside both of its ends
         years = [c for c in strict if c.kind == "year"]
         one_year = years if len(years) == 1 and not checks.YEAR_SPAN.search(analysis.question) else []
-        leads = {rid: _opening(body) for rid, body in bodies.items()}  # title and first sentence: the year it is of
+        openings: dict[str, str] = {}  # a release's title and first sentence, the year it is of: read when asked
+
+        def opening(rid: str) -> str:
+            if rid not in openings:
+                openings[rid] = _opening(bodies[rid])
+            return openings[rid]
+
         tops = [r.spans[0] for r in readings if r.spans]
         best_margin = max((s.margin for s in tops), default=-20.0)
         top = max(tops, key=lambda s: s.score, default=None)
@@ -299,8 +305,8 @@ class ReadingAnswerer:
                     strict_missing = strict_missing + [m for m in named if m not in strict_missing and _given_other(
                         m, text, near_bounds, at, at + len(sp.text), analysis.expected)]
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
-                    m.kind, m.text, p.published, window) or m.kind in ("year", "time") and cell is None and checks.year_of_release(
-                        m.text, own, leads[p.release_id])]
+                    m.kind, m.text, p.published, window) or m.kind in ("year", "time") and cell is None
+                    and checks.year_of_release(m.text, own, opening(p.release_id))]
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
                     m.kind == "name" and (checks.said_short(m.text, window, bodies[p.release_id])
                                           or checks.sole_area(m.text, bodies[p.release_id])
@@ -448,20 +454,25 @@ def _bare(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
 
 
+def _in_release(p: Passage, sp: Span, body: str) -> int | None:
+    """Where a passage's span starts in its whole release's text (title, then body), or None where ``body`` is not
+    the release's whole text (only its retrieved passages)."""
+    at = len(p.title) + 1 + p.start + sp.start
+    return at if body[at:at + len(sp.text)] == sp.text else None
+
+
 def _cell(p: Passage, sp: Span, body: str) -> tables.Cell | None:
     """The table cell a span is in, read in its whole release (a chunk may start below the table's header) where
     the release's text is at hand, else in the passage."""
-    at = len(p.title) + 1 + p.start + sp.start
-    if body[at:at + len(sp.text)] == sp.text:
-        return tables.cell_at(body, at)
-    return tables.cell_at(p.text, sp.start)
+    at = _in_release(p, sp, body)
+    return tables.cell_at(body, at) if at is not None else tables.cell_at(p.text, sp.start)
 
 
 def _named_figures(text: str, bounds: list[tuple[int, int]], named: list[Constraint],
                    question: str) -> list[tuple[int, int]]:
     """Where the passage gives a figure to what the question names: the item of a sentence's list of figures that
     says a name of the question ("11 at the Langton Dock"), and the cell of a table's row the question names
-    (:func:`tables.named_cell`). The reader, finding the list or the table by the question's words, often takes its
+    (:func:`tables.named_cells`). The reader, finding the list or the table by the question's words, often takes its
     first figure or the total before it."""
     found = []
     for a, b in bounds:
@@ -480,8 +491,8 @@ def _around(p: Passage, sp: Span, body: str, bounds: list[tuple[int, int]], k: i
     """The text around a span, its sentences within :data:`NEAR_LIST` of the span's (the span's own in the middle)
     and where the span starts in it: read in the whole release where its text is at hand (a list may be in the
     next chunk), else in the passage."""
-    at = len(p.title) + 1 + p.start + sp.start
-    if body[at:at + len(sp.text)] == sp.text:
+    at = _in_release(p, sp, body)
+    if at is not None:
         whole = cache.setdefault(p.release_id, [(s.start, s.end) for s in sentences(body)])
         kb = next((i for i, (a, b) in enumerate(whole) if a <= at < b), 0)
         return body, whole[max(0, kb - NEAR_LIST):kb + NEAR_LIST + 1], at
@@ -531,8 +542,9 @@ CURRENCY_BEFORE = re.compile(r"[£$€]\Z")
 
 def _with_sign(sp: Span, text: str, expected: str) -> Span:
     """A bare figure the reader cut from its sign, given it back where the question asks for that kind: "21" of "21
-    per cent" for a percentage, "640,000" of "£640,000" for money, a reference's part its whole (the reader's span boundaries are its weakest
-    part; a bare figure would fail the type check and leave a weaker span of the same fact to answer)."""
+    per cent" for a percentage, "640,000" of "£640,000" for money, a reference's part its whole (the reader's span
+    boundaries are its weakest part; a bare figure would fail the type check and leave a weaker span of the same fact
+    to answer)."""
     if expected == "contact":  # "LL/2026/07" of "IOPC/LL/2026/07": a reference is its whole token
         start, end = sp.start, sp.end
         while start > 0 and (text[start - 1].isalnum() or text[start - 1] in "/-") and "/" in text[start - 1:end + 1]:

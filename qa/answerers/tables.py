@@ -150,10 +150,7 @@ def sibling(text: str, at: int, label: str) -> tuple[int, int] | None:
             parts = row.split("|")
             if len(parts) <= col + 1 or parts[1].strip().lower() != wanted:
                 continue
-            offset = row_start + sum(len(p) + 1 for p in parts[:col])
-            said = parts[col]
-            lead = len(said) - len(said.lstrip())
-            return offset + lead, offset + len(said.rstrip())
+            return _cell_span(row_start, parts, col)
         m = LABELLED.match(row)
         if m and m.group(1).strip().lower() == wanted:
             return row_start + m.start(2), row_start + m.end(2)
@@ -196,13 +193,15 @@ def named_cells(text: str, question: str) -> list[tuple[int, int]]:
                 named.append(j)
             j += 1
         if len(named) == 1 and len(columns) == 1:
-            row, col = lines[named[0]], columns[0]
-            parts = row.split("|")
-            if len(parts) > col + 1:
-                offset = starts[named[0]] + sum(len(x) + 1 for x in parts[:col + 1])
-                said = parts[col + 1]
-                lead = len(said) - len(said.lstrip())
-                if said.strip():
-                    out.append((offset + lead, offset + len(said.rstrip())))
+            parts = lines[named[0]].split("|")
+            if len(parts) > columns[0] + 1 and parts[columns[0] + 1].strip():  # the cell after the row's opening "|"
+                out.append(_cell_span(starts[named[0]], parts, columns[0] + 1))
         i = j
     return out
+
+
+def _cell_span(row_start: int, parts: list[str], index: int) -> tuple[int, int]:
+    """(start, end) of the text of ``parts[index]``, a row split at its "|", the row starting at ``row_start``."""
+    offset = row_start + sum(len(p) + 1 for p in parts[:index])
+    said = parts[index]
+    return offset + len(said) - len(said.lstrip()), offset + len(said.rstrip())
