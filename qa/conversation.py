@@ -61,8 +61,8 @@ from pydantic import BaseModel, Field
 
 from qa.dates import MONTHS
 from qa.pages import area_mentions, is_area
-from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_NOUNS, PLURALS, PREPOSITIONS,
-                          QUESTION_WORDS, analyze)
+from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_ENDINGS, PLACE_NOUNS, PLURALS,
+                          PREPOSITIONS, QUESTION_WORDS, analyze)
 
 NEUTER = {"it": "{s}", "its": "{s}'s", "they": "{s}", "them": "{s}", "their": "{s}'s", "theirs": "{s}'s",
           "this": "{s}", "there": "in {s}"}
@@ -190,8 +190,9 @@ def person(turn: Turn, fallback: str | None) -> str | None:
         return turn.answer
     for c in a.constraints:
         if c.kind == "name" and re.fullmatch(r"[A-Z][a-z'’\-]+(?: [A-Z][a-z'’\-]+){1,2}", c.text) and \
-                not any(w.lower() in NAME_WORDS for w in c.text.split()) and \
-                not _said_as_place(c.text, turn.question):  # "Operation Sceptre", "on Mount Usborne" are no one
+                not any(w.lower() in NAME_WORDS for w in c.text.split()) and c.text.split()[-1] not in PLACE_ENDINGS \
+                and not _said_as_place(c.text, turn.question):  # "Operation Sceptre", "on Mount Usborne", "the
+            # Riverside Quay cable thieves" are no one
             return c.text
     role = next((w for w in re.findall(r"[A-Za-z]+", turn.question) if w.lower() in PERSON_NOUNS
                  and w.lower() not in ("people", "person", "name")), None)
@@ -361,10 +362,14 @@ def _substitute(question: str, previous: str) -> str | None:
         if m:  # the phrase runs to the next preposition or verb: "for burglary" in "arrests for burglary were made"
             end = m.end()
             following = list(re.finditer(r"\S+", body[m.end():]))
+            first = next((w.group() for w in following if w.group().lower() != "the"), "")
             for k, w in enumerate(following):
-                inside_name = w.group() == "of" and k + 1 < len(following) and following[k + 1].group()[:1].isupper()
+                inside_name = w.group() in ("of", "and", "&") and k + 1 < len(following) and \
+                    following[k + 1].group()[:1].isupper()
                 if (w.group().lower() in PREPOSITIONS and not inside_name) or VERBS.fullmatch(w.group()):
                     break  # but "of" inside a name runs on ("on the Isle of Wight")
+                if first[:1].isupper() and not (w.group()[:1].isupper() or inside_name or w.group().lower() == "the"):
+                    break  # a name ends where its capitals do: "at HMNB Portsmouth" of "… tested positive"
                 end = m.end() + w.end()
             if end > m.end():
                 return body[:m.start()] + f"{prep} {thing}" + body[end:] + "?"
@@ -458,7 +463,7 @@ def _personal(name: str) -> bool:
     if any(w.lower() in PERSON_NOUNS or w.lower() in ROLE_INITIALS for w in words):
         return True
     return bool(re.fullmatch(r"(?:the )?[A-Z][a-z'’\-]+(?: [A-Z]\.?)?(?: [A-Z][a-z'’\-]+){1,2}", name)) and \
-        not any(w.lower() in NAME_WORDS for w in words)
+        not any(w.lower() in NAME_WORDS for w in words) and words[-1] not in PLACE_ENDINGS  # not "Riverside Quay"
 
 
 def _gist(question: str) -> str:

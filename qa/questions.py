@@ -62,6 +62,9 @@ trusts association associations business businesses foundation committee party c
 PLACE_NOUNS = frozenset("""town towns city cities village villages county counties area areas place places
 location locations street streets road roads country countries region regions district districts borough
 boroughs ward wards station stations venue venues site sites hospital hospitals prison prisons""".split())
+# the last word of a place's name ("Riverside Quay", "Tees Dock", "Pan Am Beach")
+PLACE_ENDINGS = frozenset("""Street Road Lane Avenue Square Park Quay Dock Docks Harbour Bay Beach Bridge Tunnel Station
+Airport Port Island Islands Hill Green Way Estate Centre Hospital Prison""".split())
 DATE_NOUNS = frozenset("year years date dates day days month months period time times week weeks deadline".split())
 # "how much a year", "how much per hour": a rate of pay or cost, asked without a money word
 RATE = re.compile(r"(?:a|an|per|each|every) (?:year|month|week|day|hour|night|shift)\b")
@@ -218,7 +221,8 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return "person", m.group(1)
     if re.search(r"\bwhen\b(?!\s+\w+ing\b)|\bsince when\b|\bwhat time\b|"  # not "when reporting"
                  r"\b(what|which) (date|day|year|month|period|time|week)\b|"
-                 r"\bover what period\b|\bby what date\b|\bon what date\b|\bin what year\b", q):
+                 r"\bover what period\b|\bby what date\b|\bon what date\b|\bin what year\b", q) and not \
+            re.match(r"(?:where|who|whom|whose)\b", q):  # "where was it sent when the drone was seen?": a place
         return "date", None
     source = r"\bwhere\b.*\b(?:money|funding|funds?|cash|budget|grants?|income)\b.*\bcom(?:e|es|ing) from\b"
     if re.search(r"\bwhere\b", q) and not re.search(source, q):

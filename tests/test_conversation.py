@@ -41,6 +41,10 @@ def turn(question: str, answer: str | None = None, ids: tuple[str, ...] = ()) ->
      "How many pursuits were referred to the IOPC in 2024/25?"),
     ("How many assaults on staff were there at Dover in 2025?", None, "And at the Western Docks cruise terminal?",
      "How many assaults on staff were there at the Western Docks cruise terminal in 2025?"),
+    ("How many sailors based at HMNB Portsmouth tested positive in 2025?", None, "And at RNAS Culdrose?",
+     "How many sailors based at RNAS Culdrose tested positive in 2025?"),  # a name ends where its capitals do
+    ("Which of the Riverside Quay cable thieves was jailed for 20 months?", None, "How old is he?",
+     "How old is he?"),  # a quay is no one: "he" stays, about the last releases
     # "he" is no place ("hurt in the Great Sound collision"): with no one named, it stays, about the last releases
     ("How old is the motorboat driver who was hurt in the Great Sound collision?", None, "Where is he from?",
      "Where is he from?"),

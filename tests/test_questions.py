@@ -7,6 +7,8 @@ import pytest
 from qa.questions import analyze, indirect, subset
 
 TYPES = [
+    ("Where was an aircraft sent instead of landing at Brize Norton when the drone was spotted?", "place"),
+    ("Who was driving when the van hit the marshal?", "person"),  # the wh-word asks; "when" only says which time
     ("Which court jailed the Camden man who stole from swimmers' bags?", "organisation"),  # "who" says which man
     ("Roughly what is the stolen property from the Worcester boats worth in total?", "money"),
     ("What is the reference number of the IOPC's report on police pursuits?", "contact"),

@@ -1179,3 +1179,86 @@ def test_a_figure_with_no_year_is_of_the_one_year_its_release_leads_with():
     assert checks.year_of_release("in 2025/26", "905 of incivility.", "Title\nComplaints rose by 7% in 2025/26.")
     assert not checks.year_of_release("2025", "905 of incivility.", "Title\nRose in 2025 from 2024.")  # two years
 
+
+
+def test_shapes_found_in_the_sixteenth_check():
+    release = "Of the vehicles, 3,940 were in Breckland and 2,760 in North Norfolk. Norfolk's Commissioner said more."
+    assert not checks.said_short("North Norfolk", "Norfolk's Commissioner said more.", release)  # no "Mr Norfolk"
+    assert checks.said_short("Daniel Ashworth", "Mr Ashworth said more.", "Daniel Ashworth, 41, was jailed.")
+    listed = ("Of the 52 positive results in 2025, 21 were from personnel based at HMNB Portsmouth, 14 at HMNB "
+              "Devonport, 9 at HMNB Clyde and 8 at RNAS Culdrose.")
+    at = checks.figure_of("HMNB Clyde", listed)  # items named by an acronym and a name
+    assert at and listed[at[0]:at[1]] == "9"
+    assert checks.own_area("Durham Commissioner", "County Durham and Darlington")  # its commissioner's release
+    assert not checks.own_area("Durham Commissioner", "Cleveland")
+    assert checks.only_other_year("2024", "Of the 2025 discharges, 17 were in Lanarkshire.", 31, 33)
+    assert not checks.only_other_year("2025", "Of the 2025/26 referrals, 17 were for fraud.", 34, 36)
+    assert not checks.only_other_year("2024", "Of them, 17 were in Lanarkshire.", 9, 11)  # no year said
+
+
+def test_a_list_that_takes_apart_the_sentence_befores_figure_counts_its_noun():
+    """"Of the 52 positive results, … 9 at HMNB Clyde": the list counts the tests the sentence before names; the
+    item the question names answers, though the reader's span runs on past it ("9 at HMNB Clyde and 8")."""
+    text = ("Positive tests rose from 31 in 2024 to 52 in 2025. Of the 52 positive results in 2025, 21 were from "
+            "personnel based at HMNB Portsmouth, 14 at HMNB Devonport, 9 at HMNB Clyde and 8 at RNAS Culdrose.")
+    q = "How many positive drug tests in 2025 came from personnel at HMNB Clyde?"
+    a = answerer({"31 in 2024 to 52": 11.0, "9 at HMNB Clyde and 8": 9.0}).answer(q, [passage(text, title="Vapes")])
+    assert not a.abstained and a.short_answer.text.startswith("9")
+    assert answerer({"31 in 2024 to 52": 11.0, "9 at HMNB Clyde and 8": 9.0}).answer(
+        q.replace("2025", "2024"), [passage(text, title="Vapes")]).abstained  # the list is 2025's
+    last_year = "The force carried out 9,874 searches last year, down from 11,203 in 2024."
+    assert not checks.only_other_year("2025", last_year, 31, 36)  # "last year" is 2025 in a release of 2026
+
+
+def test_a_list_item_the_question_asks_for_in_lower_case_answers():
+    """"how many were arrested for assaults?": the item "5 for assaults" answers, not the crowd's 14,500 beside it;
+    "how many of the dogs were dachshunds?": "16 dachshunds" counts the dogs asked about, not the 73 of them."""
+    text = ("About 14,500 people gathered to watch the sunrise. Officers made 19 arrests: 11 for drugs offences, 5 for "
+            "assaults and 3 for public order offences.")
+    q = "How many people were arrested for assaults at the solstice?"
+    a = answerer({"14,500": 9.0}).answer(q, [passage(text, title="Solstice")])
+    assert not a.abstained and a.short_answer.text == "5"
+    dogs = "Of the 73 dogs seized in 2025, 27 were French bulldogs, 18 cocker spaniels, 16 dachshunds and 12 pugs."
+    a = answerer({"73": 11.0}).answer("How many of the dogs seized in 2025 were dachshunds?",
+                                      [passage(dogs, title="Dogs")])
+    assert not a.abstained and a.short_answer.text.startswith("16")
+    assert checks.item_asked("How many arrests were made?", text) is None  # no item asked for: the total may answer
+
+
+def test_a_name_left_in_a_lists_rest_has_no_figure():
+    """"… with the remaining 25 spread across other stations, among them RAF Valley": neither the total nor another
+    station's figure is RAF Valley's."""
+    text = ("There were 131 reports of drones near RAF stations in 2025. Of them, 41 were at RAF Brize Norton, 29 at "
+            "RAF Coningsby and 22 at RAF Marham, with the remaining 39 spread across other stations, among them RAF "
+            "Valley and RAF Leeming.")
+    listed = text[text.index("Of them"):]
+    assert checks.left_in_the_rest("RAF Valley", listed) and not checks.left_in_the_rest("RAF Marham", listed)
+    q = "How many drones were reported around RAF Valley in 2025?"
+    assert answerer({"131": 11.0}).answer(q, [passage(text, title="Drones")]).abstained
+    a = answerer({"131": 11.0}).answer(q.replace("Valley", "Marham"), [passage(text, title="Drones")])
+    assert not a.abstained and a.short_answer.text == "22"
+
+
+def test_a_described_place_is_no_name():
+    q = "What is the name of the able seaman who collapsed in his mess?"
+    assert checks.unnamed(q, "a Portsmouth-based frigate") and not checks.unnamed(q, "Able Seaman Tom Reed")
+
+
+def test_the_cost_of_several_is_not_one_ones():
+    q = "How much did the drone detection system at RAF Coningsby cost?"
+    assert checks.cost_of_many(q, "The RAF has bought new drone detection systems for four stations at a cost of "
+                                  "£2.3 million, and RAF Coningsby was the first to receive one.")
+    assert checks.cost_of_many("How much did the new custody suite cost?", "The two custody suites cost £5 million.")
+    assert not checks.cost_of_many("How much did the new custody suite cost?", "The custody suite cost £5 million.")
+
+
+def test_a_count_said_without_a_number_is_no_answer_to_how_many():
+    """"several recommendations" says no number: refused, saying so, unless another passing candidate gives one."""
+    text = "The inspectors made several recommendations about how the force resources the service."
+    q = "How many recommendations did the inspectors make?"
+    a = answerer({"several": 8.0}).answer(q, [passage(text, title="Inspection")])
+    assert a.abstained and a.reason == "wrong_type"
+    counted = text + " In all, 12 recommendations were made."
+    a = answerer({"several": 8.0, "12": 5.0}).answer(q, [passage(counted, title="Inspection")])
+    assert not a.abstained and a.short_answer.text.startswith("12")
+    assert checks.vague_count("dozens of arrests") and not checks.vague_count("several hundred")

@@ -45,8 +45,8 @@ from qa import pages
 from qa.answerers import spans
 from qa.answerers.extractive import content_words
 from qa.dates import FULL_DATE, MONTHS, WEEKDAY_DATE
-from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_NOUNS, PLURALS, Analysis,
-                          AnswerType, Constraint)
+from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_ENDINGS, PLACE_NOUNS,
+                          PLURALS, Analysis, AnswerType, Constraint)
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -371,8 +371,11 @@ def own_area(name: str, area: str | None) -> bool:
     a force's release may give figures for several areas (a joint unit's), and that was tried and cost tune F1."""
     if not area:
         return False
-    place = re.sub(r"\s+(?:Police(?:\s+Service)?|Constabulary)$", "", name.strip())
-    return place != name.strip() and pages.is_area(place) and pages.AREA_ALIASES.get(place, place) == area
+    place = re.sub(r"\s+(?:Police(?:\s+Service)?|Constabulary|(?:Police\s+and\s+Crime\s+)?Commissioner|PCC)$", "",
+                   name.strip())  # or its commissioner ("the Durham Commissioner" in the Durham commissioner's)
+    home = area if pages.is_area(area) else pages.guess_area(area)  # "County Durham and Darlington": Durham
+    return place != name.strip() and pages.is_area(place) and pages.AREA_ALIASES.get(place, place) == \
+        pages.AREA_ALIASES.get(home, home)
 
 
 # A list of names: three or more ("Hull, Grimsby, Scunthorpe, Bridlington, Goole and Cleethorpes"), or two of one
@@ -405,8 +408,6 @@ def listed_only(name: str, text: str, question: str) -> bool:
 
 # A name said in a sentence: capitalised words in a row, with "of", "the", "and" or "de" between two of them
 NAMED = re.compile(r"[A-Z][\w'’\-]*(?:\s+(?:(?:of|the|and|de|upon|on)\s+)?[A-Z][\w'’\-]*)*")
-PLACE_ENDINGS = frozenset("""Street Road Lane Avenue Square Park Quay Dock Docks Harbour Bay Beach Bridge Tunnel Station
-Airport Port Island Islands Hill Green Way Estate Centre Hospital Prison""".split())
 _NOT_NAMES = frozenset(MONTHS) | {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "i"}
 
 
@@ -512,7 +513,8 @@ def said_short(name: str, near: str, release: str) -> bool:
         return re.search(r"\b[Tt]he force\b", near) is not None
     person = len(words) <= 3 and all(NAME_WORD.fullmatch(w) for w in words) \
         and not (set(words) & ORGANISATION_ENDINGS or {w.lower() for w in words} & NAME_HEADS)
-    if not person:
+    if not person or pages.is_area(head) and name_kind(name, release) == "place":  # "in North Norfolk": no "Mr
+        # Norfolk" said short (a place named after its area)
         return False
     shortened_only = re.sub(rf"\b{re.escape(name)}\b", " ", near)  # the surname said alone, not in the whole name
     for m in re.finditer(rf"\b{re.escape(head)}\b", shortened_only):
@@ -627,12 +629,16 @@ NAME_ASKED = re.compile(r"\b(?:sur)?names? of\b|\bwhat (?:is|was|are|were) (?:it
                         re.I)  # "Who is the Chief Constable?"
 
 
+# a place's name made a word that describes ("a Portsmouth-based frigate", "a UK-wide scheme"): no name of its own
+MODIFIER = re.compile(r"[A-Z][\w’']*-(?:based|born|bred|registered|owned|led|run|wide|bound|flagged|made)")
+
+
 def unnamed(question: str, span: str) -> bool:
     """Whether a question asks for a name ("what is the name of the chair?") and ``span`` is written as no name
     ("a legally qualified chair", "Albanian nationals", "Shipley was arrested"): no capitalised word after its
     first, and no capital letter inside a word ("FairPlay", "Hizb ut-Tahrir" are names). A lone capitalised word
     or an acronym is a name."""
-    words = re.findall(r"[A-Za-z][\w’'\-]*", span.strip())
+    words = [w for w in re.findall(r"[A-Za-z][\w’'\-]*", span.strip()) if not MODIFIER.fullmatch(w)]
     lone = re.fullmatch(r"[A-Z][a-z]+", span.strip())  # a lone capitalised word, but not "Detectives" or "Officers"
     named = any(w[0].isupper() for w in words[1:]) or any(re.search(r"[A-Z]", w[1:]) for w in words) or bool(
         lone and _lemma(span.strip().lower()) not in PERSON_NOUNS | CIVILIANS | OFFICER_OR_ANYONE)
@@ -995,9 +1001,11 @@ def unspeeded(question: str, span: str, after: str) -> bool:
 
 
 def vague_count(span: str) -> bool:
-    """Whether a count is said without a figure ("dozens", "hundreds of", "several"): where another candidate that
-    passes gives one ("A total of 63"), that one answers "how many"."""
-    return VAGUE.fullmatch(span.strip(" ,.;:")) is not None
+    """Whether a count is said without a figure ("dozens", "hundreds of", "several recommendations"): where another
+    candidate that passes gives one ("A total of 63"), that one answers "how many"; where none does, the releases
+    do not say how many."""
+    vague = VAGUE.match(span.strip(" ,.;:"))
+    return vague is not None and not DIGIT.search(span) and not NUMBER_WORD.search(span.strip(" ,.;:")[vague.end():])
 
 
 VAGUE = re.compile(r"(?:(?:tens|hundreds|thousands|millions|dozens|scores|several|many|a few|a number)(?:\s+of)?\s*)+",
@@ -1192,6 +1200,16 @@ def year_of_other(year: str, sentence: str, start: int, end: int) -> bool:
     return nearest[2] != year
 
 
+def only_other_year(year: str, sentence: str, start: int, end: int) -> bool:
+    """Whether a figure's ``sentence`` (the figure at ``start:end``) names a year, and only other years than the
+    asked-for ``year``: "Of the 2025 discharges, … 17 in Lanarkshire" is 2025's, though the sentence before says
+    "rose from 74 in 2024". A financial year holds its calendar years ("2025/26" is of 2025)."""
+    said = {m.group() for m in YEAR_SAID.finditer(sentence) if not (m.start() < end and start < m.end())}
+    if RELATIVE_YEAR.search(sentence):  # "9,874 last year, down from 11,203 in 2024": see relative_year_of_other
+        return False
+    return bool(said) and not any(year[:4] in y or y[:4] in year for y in said)
+
+
 RELATIVE_YEAR = re.compile(r"\b(last|this|the previous|the past)\s+year(?:'s|’s)?\b", re.I)
 
 
@@ -1223,8 +1241,8 @@ def year_of_release(year: str, sentence: str, lead: str) -> bool:
 ITEM_BREAK = re.compile(r"[,;:]\s+(?:and\s+|or\s+|while\s+|whereas\s+)?|\s+(?:and|or|while|whereas)\s+")
 ITEM_GOES_ON = re.compile(r"(?:up|down|rising|falling|rose|fell)?\s*(?:from|compared\s+(?:with|to)|against|than|"
                           r"to|on|over|versus|vs)\b", re.I)
-# a name not only a sentence's capital
-NAMED_INSIDE = re.compile(r"(?<=[a-z,;:'’\d]\s)[A-Z][a-z]|(?<=^)[A-Z][a-z]+\s+[A-Z]")
+# a name not only a sentence's capital, or led by an acronym ("HMNB Clyde", "RAF Marham")
+NAMED_INSIDE = re.compile(r"(?<=[a-z,;:'’\d]\s)(?:[A-Z][a-z]|[A-Z]{2,}\s+[A-Z][a-z])|(?<=^)[A-Z][a-z]+\s+[A-Z]")
 RANGE_OPEN = re.compile(r"\bbetween\s+\S+$", re.I)  # "between May and September": one item
 ITEM_FIGURE = re.compile(r"(?<![\w/\-])[£$€]?\d[\d,.]*\d%?(?![\w/\-])|(?<![\w/\-])[£$€]?\d%?(?![\w/\-])")
 # (not "556" of "A556", nor "13" of "the 13-year-old Toghun Temür": an age, not the name's figure)
@@ -1267,6 +1285,48 @@ def figure_of(name: str, sentence: str) -> tuple[int, int] | None:
     return hits[0][1:] if labelled else None
 
 
+WHOLE_TAKEN_APART = re.compile(r"\s*(?:Of|Among)\s+(?:the|these|those|them|all)\b")
+
+
+def item_asked(question: str, sentence: str, focus: str | None = None) -> tuple[int, int] | None:
+    """Where the figure of the one item of a list of figures (:func:`list_items`) whose words the question all says
+    is in ``sentence``, named in lower case as often as not: "5 for assaults" of "19 arrests: 11 for drugs offences,
+    5 for assaults and 3 for public order offences" asked "how many were arrested for assaults?". None when no item,
+    or more than one, is so asked, or the list's items say nothing but their figures, or it has fewer than three
+    items. An item must say more of the
+    question than its ``focus``, the noun counted ("23 boats were broken into" is the total of the boats asked
+    about, not the part asked for)."""
+    asked = {spans.stem(w) for w in content_words(question)}
+    counted = {spans.stem(w) for w in content_words(focus or "")}
+    worded, hits, items = 0, [], list_items(sentence)
+    if len(items) < 3:
+        return None  # two clauses with a figure each ("212 groups, and they have 1,900 volunteers") are no list
+    for a, b, fs, fe in items:
+        if WHOLE_TAKEN_APART.match(sentence, a):
+            continue  # "Of the 73 dogs seized in 2025": the whole the items are parts of
+        words = {spans.stem(w) for w in content_words(sentence[a:fs] + " " + sentence[fe:b])
+                 if not w[0].isdigit()}
+        worded += bool(words)
+        if words - counted and words <= asked:
+            hits.append((fs, fe))
+    return hits[0] if len(hits) == 1 and worded >= 2 else None
+
+
+RESIDUAL = re.compile(r"\b(?:the rest|the remain\w*|remaining|the others?|among them|including)\b", re.I)
+
+
+def left_in_the_rest(name: str, sentence: str) -> bool:
+    """Whether a list of figures (:func:`list_items`) leaves ``name`` in its rest, given no figure of its own: "41
+    were at RAF Brize Norton, 29 at RAF Coningsby …, with the remaining 25 spread across other stations, among them
+    RAF Valley"; "… 2,760 in North Norfolk, with the rest in Broadland, Great Yarmouth and Norwich"."""
+    items = list_items(sentence)
+    rest = RESIDUAL.search(sentence)
+    if not items or not rest or not any(NAMED_INSIDE.search(sentence, a, b) for a, b, _, _ in items):
+        return False
+    return name_supported(name, sentence[rest.start():]) and not any(
+        name_supported(name, sentence[a:b]) for a, b, _, _ in items if a < rest.start())
+
+
 PART_ASKED = re.compile(r"\bon (?:its|their|his|her) own\b|\bindividually\b|\bapiece\b|\bby (?:itself|themselves)\b",
                         re.I)
 TOTAL_SAID = re.compile(r"\b(?:combined|in total|total(?:led|ling)?|altogether|in all|between them)\b", re.I)
@@ -1277,6 +1337,24 @@ def total_for_part(question: str, sentence: str) -> bool:
     their own?") is answered from a sentence that gives their total ("had a combined market value of £4,600"):
     each one's part, the release does not say."""
     return bool(PART_ASKED.search(question) and TOTAL_SAID.search(sentence))
+
+
+_MANY = r"(?:[2-9]|\d{2,}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|dozens?)"
+
+
+COST_ASKED = re.compile(r"\b(?:cost|costs|costing|price|priced|spent|spend|worth|pa(?:y|id) for|buy|bought)\b", re.I)
+
+
+def cost_of_many(question: str, sentence: str) -> bool:
+    """Whether a question for what one thing cost ("how much did the drone detection system at RAF Coningsby
+    cost?") is answered from a sentence that gives the cost of several ("drone detection systems for four stations
+    at a cost of £2.3 million", "two custody suites"): the one's own cost the release does not say. The thing is
+    a noun the question says in the singular and the sentence in the plural, counted (or "for four stations")."""
+    if not COST_ASKED.search(question):
+        return False  # "how much was the man fined for bird trapping?" asks no thing's cost
+    asked = {w.lower() for w in content_words(question) if len(w) >= 4 and w.isalpha() and not w.endswith("s")}
+    return any(re.search(rf"\b{_MANY}\s+(?:[\w\-]+\s+){{0,3}}?{w}s\b|\b{w}s\s+(?:for|at|in|across)\s+{_MANY}\s",
+                         sentence, re.I) for w in asked)
 
 
 # "on what date", "what day": a day is asked for, which a month alone does not give
@@ -1401,6 +1479,8 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False
     if expected in FIGURES and total_for_part(question, sentence):  # "a combined value of £4,600" for each one's
         return False
+    if expected == "money" and cost_of_many(question, sentence):  # "systems for four stations at a cost of £2.3
+        return False  # million" for what the one at RAF Coningsby cost
     if unsaid_which(question, span):  # "one suite" for which suite
         return False
     if COURT_ASKED.search(question) and not re.search(r"\bcourts?\b", span, re.I):  # "Heath Constables"

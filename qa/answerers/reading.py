@@ -207,7 +207,8 @@ class ReadingAnswerer:
         for rid, body in bodies.items():
             if asked and not qstems & {spans.stem(w) for w in content_words(body)}:
                 topic_missing[rid] = topic_missing[rid] + [Constraint("noun", w, False) for w in asked[:3]]
-        topic_cover = {rid: 1 - len(checks.missing(names, body)) / max(1, len(names)) for rid, body in bodies.items()}
+        topic_cover = {rid: 1 - len([m for m in checks.missing(names, body) if not checks.own_area(m.text, areas[rid])])
+                       / max(1, len(names)) for rid, body in bodies.items()}
         # "how many times" counts occasions however they are said ("on 11 occasions", "twice"), and "how many people"
         # any people ("seven men were arrested"): no noun to find
         focus = [_counted(analysis)] if analysis.expected == "count" and analysis.focus and \
@@ -235,8 +236,8 @@ class ReadingAnswerer:
             todo = list(r.spans)
             if todo and analysis.expected in checks.FIGURES:
                 todo += [replace(todo[0], start=a, end=b, text=p.text[a:b])
-                         for a, b in _named_figures(p.text, bounds, named, analysis.question)
-                         if all(x.start != a for x in todo)]
+                         for a, b in _named_figures(p.text, bounds, named, analysis)
+                         if all((x.start, x.end) != (a, b) for x in todo)]  # not "22" of "22 at RAF Marham and 14"
             for sp in todo:  # the reader's spans, the figures the question's names are given, and their cells
                 sp = _with_sign(sp, p.text, analysis.expected)
                 if ("\n" in sp.text.strip() or not sp.text.strip() or SENTENCE_INSIDE.search(sp.text)
@@ -276,7 +277,8 @@ class ReadingAnswerer:
                 # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
                 # a count beside a sentence that names the noun counts something else.
                 counted = own
-                if cell is None and k > 0 and OF_THESE.match(p.text, sp.end):  # "104 of these": the sentence before's
+                if cell is None and k > 0 and (OF_THESE.match(p.text, sp.end) or checks.WHOLE_TAKEN_APART.match(own)):
+                    # "104 of these", "Of the 52 positive results, 9 were at HMNB Clyde": the sentence before's noun
                     counted = p.text[bounds[k - 1][0]:bounds[k - 1][1]] + " " + own
                 strict_missing = (checks.missing(strict + not_in_lead[p.release_id], window)
                                   + checks.missing(focus, counted))
@@ -286,31 +288,44 @@ class ReadingAnswerer:
                     after = " " + cell.header.lower()
                 else:
                     after = sp.text[last[-1].end():] + p.text[sp.end:] if last else ""
-                if focus and last and focus[0] not in strict_missing and checks.counts_other(analysis.focus, after):
+                item = checks.item_asked(analysis.question, own, analysis.focus) if cell is None and focus else None
+                asked_item = item is not None and sentence[0] + item[0] < sp.end and sp.start < sentence[0] + item[1]
+                if focus and last and focus[0] not in strict_missing and not asked_item and checks.counts_other(
+                        analysis.focus, after):  # (but "16 dachshunds" counts the dogs asked "how many … were
+                    # dachshunds?")
                     strict_missing = strict_missing + focus
                 if analysis.expected in checks.FIGURES:  # beside "St Asaph, Caernarfon and Wrexham": all three's;
                     # beside "Sentinel has a top speed of 38 knots": Sentinel's, not the Calpe Guardian's
-                    strict_missing = strict_missing + [m for m in named if m not in strict_missing and (
-                        checks.listed_only(m.text, window, analysis.question) or checks.rival_named(
-                            m.text, own, sp.text, bodies[p.release_id], analysis.question))]
+                    given = [m for m in named if checks.listed_only(m.text, window, analysis.question)
+                             or checks.rival_named(m.text, own, sp.text, bodies[p.release_id], analysis.question)]
+                else:
+                    given = []  # the names a figure near this one is said of: not this one's, however near they are
                 if not checks.says_part(analysis.subset, own):  # "how many of the 19 … come from Xylofagou?"
                     strict_missing = strict_missing + [Constraint("predicate", " or ".join(analysis.subset), True)]
                 if cell is None and one_year:  # "In 2025 … received 4,870, up from 3,960 in 2024": 4,870 is 2025's
                     strict_missing = strict_missing + [c for c in one_year if c not in strict_missing and (
                         checks.year_of_other(c.text, own, sp.start - sentence[0], sp.end - sentence[0])
+                        or checks.only_other_year(c.text, own, sp.start - sentence[0], sp.end - sentence[0])
                         or checks.relative_year_of_other(c.text, own, p.published))]
                 if cell is None and analysis.expected in checks.FIGURES:  # "58 thefts at the ponds" beside "the
                     # Kenwood Ladies' Pond 12": a name given its own figure in a list near this one is not this one's
                     text, near_bounds, at = _around(p, sp, bodies[p.release_id], bounds, k, body_bounds)
-                    strict_missing = strict_missing + [m for m in named if m not in strict_missing and _given_other(
+                    given = given + [m for m in named if m not in given and _given_other(
                         m, text, near_bounds, at, at + len(sp.text), analysis.expected)]
+                    # "19 arrests" beside "… 5 for assaults": the item the question asks for, named in lower case
+                    other_item = _asked_other(analysis, text, near_bounds, at, at + len(sp.text))
+                    if other_item:
+                        strict_missing = strict_missing + [Constraint("predicate", other_item, True)]
                 by_date = [m for m in strict_missing if timeframe and timeframe.dated_support(
                     m.kind, m.text, p.published, window) or m.kind in ("year", "time") and cell is None
                     and checks.year_of_release(m.text, own, opening(p.release_id))]
+                # A name not said near the answer may be said short there, or be the release's only area or territory
+                # (every fact of it is that name's); not a name a figure near this one is said of (``given``).
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
                     m.kind == "name" and (checks.said_short(m.text, window, bodies[p.release_id])
                                           or checks.sole_area(m.text, bodies[p.release_id])
                                           or checks.own_territory(m.text, bodies[p.release_id])))]
+                strict_missing = strict_missing + [m for m in given if m not in strict_missing]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
                 shaped = checks.shaped(analysis, sp.text, p.text[sentence[0]:sp.start], p.text[sp.end:]) and not (
@@ -352,7 +367,10 @@ class ReadingAnswerer:
                             note=f"no passage gives {TYPE_NAMES.get(analysis.expected, 'an answer')}")
         chosen, earlier = valid[0], None
         if analysis.expected == "count" and checks.vague_count(chosen.span.text):  # "dozens", where "63" is said too
-            chosen = next((c for c in valid if not checks.vague_count(c.span.text)), chosen)
+            chosen = next((c for c in valid if not checks.vague_count(c.span.text)), None)
+            if chosen is None:  # "several recommendations" says no number
+                return Decision(analysis, found, valid[0], "wrong_type",
+                                note=f"no passage gives a number, only “{valid[0].span.text}”")
         if timeframe is not None and (timeframe.recent or timeframe.present):
             chosen, earlier = dating.latest(valid, text=lambda c: _short(analysis, c))
         chosen.features["local"] = self._local(question, chosen)
@@ -469,18 +487,18 @@ def _cell(p: Passage, sp: Span, body: str) -> tables.Cell | None:
 
 
 def _named_figures(text: str, bounds: list[tuple[int, int]], named: list[Constraint],
-                   question: str) -> list[tuple[int, int]]:
+                   analysis: Analysis) -> list[tuple[int, int]]:
     """Where the passage gives a figure to what the question names: the item of a sentence's list of figures that
     says a name of the question ("11 at the Langton Dock"), and the cell of a table's row the question names
     (:func:`tables.named_cells`). The reader, finding the list or the table by the question's words, often takes its
     first figure or the total before it."""
     found = []
     for a, b in bounds:
-        for m in named:
-            at = checks.figure_of(m.text, text[a:b])
+        for at in [checks.figure_of(m.text, text[a:b]) for m in named] + [
+                checks.item_asked(analysis.question, text[a:b], analysis.focus)]:
             if at:
                 found.append((a + at[0], a + at[1]))
-    return found + tables.named_cells(text, question)
+    return list(dict.fromkeys(found + tables.named_cells(text, analysis.question)))  # a name's item may be asked too
 
 
 NEAR_LIST = 2  # sentences either side of a figure in which a list may give the asked-for name its own
@@ -502,8 +520,9 @@ def _around(p: Passage, sp: Span, body: str, bounds: list[tuple[int, int]], k: i
 def _given_other(name: Constraint, text: str, near: list[tuple[int, int]], start: int, end: int,
                  expected: str) -> bool:
     """Whether a list of figures (:func:`checks.figure_of`) in a sentence ``near`` the figure at ``start:end`` of
-    ``text`` gives ``name`` a figure of its own, of the expected kind, that is not this one: in the figure's own
-    sentence, or in another where its own does not say the name."""
+    ``text`` gives ``name`` a figure of its own, of the expected kind, that is not this one, or leaves it in its rest
+    with none (:func:`checks.left_in_the_rest`): in the figure's own sentence, or in another where its own does not
+    say the name."""
     own = next((t for t in near if t[0] <= start < t[1]), None)
     for a, b in near:
         if (a, b) != own and own is not None and checks.supported(name, text[own[0]:own[1]]):
@@ -511,7 +530,21 @@ def _given_other(name: Constraint, text: str, near: list[tuple[int, int]], start
         at = checks.figure_of(name.text, text[a:b])
         if at and checks.type_ok(expected, text[a + at[0]:a + at[1]]) and not (a + at[0] < end and start < a + at[1]):
             return True
+        if checks.left_in_the_rest(name.text, text[a:b]):  # "… with the remaining 25, among them RAF Valley"
+            return True
     return False
+
+
+def _asked_other(analysis: Analysis, text: str, near: list[tuple[int, int]], start: int, end: int) -> str | None:
+    """The item of a list of figures in a sentence ``near`` the figure at ``start:end`` of ``text`` that the question
+    asks for by its words (:func:`checks.item_asked`, "5 for assaults"), where that item's figure is not this one:
+    the item's text, or None."""
+    for a, b in near:
+        at = checks.item_asked(analysis.question, text[a:b], analysis.focus)
+        if at and not (a + at[0] < end and start < a + at[1]):
+            item = next((text[a + x:a + y] for x, y, fs, _ in checks.list_items(text[a:b]) if fs == at[0]), "")
+            return item.strip(" ,;:.") or text[a + at[0]:a + at[1]]
+    return None
 
 
 def _head(focus: str) -> str:

@@ -82,12 +82,12 @@ def cell_at(text: str, at: int) -> Cell | None:
     row = cells(line)
     header_cells = cells(headers[-1]) if headers else []
     header = header_cells[col] if 0 <= col < len(header_cells) else ""
-    # The sentence before a table leads into it when it says so ("… are shown below.", "… by area:") or the table
-    # has no caption of its own; otherwise it is the text's last fact before the table ("… and 47 thefts of
-    # diesel"), not what the table counts.
-    leads = bool(lead) and (bool(LEADS_IN.search(_last_sentence(lead))) or not captions)
-    caption = "\n".join(([_last_sentence(lead)] if leads else [])
-                        + [" ".join(c for c in cells(r) if c) for r in captions])
+    # The sentence before a table leads into it when it says so ("… are shown below.", "… by area:"); a table with
+    # no caption of its own tells what the whole paragraph before it does ("The force recorded 47 thefts … in 2025.
+    # Most took place at night …", then rows by site); otherwise that sentence is the text's last fact before the
+    # table ("… and 47 thefts of diesel"), not what the table counts.
+    leads = [lead] if lead and not captions else [_last_sentence(lead)] if LEADS_IN.search(_last_sentence(lead)) else []
+    caption = "\n".join(leads + [" ".join(c for c in cells(r) if c) for r in captions])
     return Cell(label=row[0] if row else "", header=header, caption=caption)
 
 
