@@ -1293,9 +1293,8 @@ def item_asked(question: str, sentence: str, focus: str | None = None) -> tuple[
     is in ``sentence``, named in lower case as often as not: "5 for assaults" of "19 arrests: 11 for drugs offences,
     5 for assaults and 3 for public order offences" asked "how many were arrested for assaults?". None when no item,
     or more than one, is so asked, or the list's items say nothing but their figures, or it has fewer than three
-    items. An item must say more of the
-    question than its ``focus``, the noun counted ("23 boats were broken into" is the total of the boats asked
-    about, not the part asked for)."""
+    items. An item must say more of the question than its ``focus``, the noun counted ("23 boats were broken into"
+    is the total of the boats asked about, not the part asked for)."""
     asked = {spans.stem(w) for w in content_words(question)}
     counted = {spans.stem(w) for w in content_words(focus or "")}
     worded, hits, items = 0, [], list_items(sentence)
