@@ -862,7 +862,7 @@ def test_how_much_a_thing_fell_is_answered_by_a_share():
 
 @pytest.mark.parametrize("span, vague", [("dozens", True), ("hundreds of", True), ("tens of thousands", True),
                                          ("63", False), ("A total of 63", False), ("seven", False),
-                                         ("dozens of lost children", False)])
+                                         ("dozens of lost children", True), ("several hundred", False)])
 def test_a_count_without_a_figure_is_vague(span, vague):
     assert checks.vague_count(span) is vague
 
@@ -874,7 +874,8 @@ def test_a_count_said_with_a_figure_is_chosen_over_a_vague_one():
     a = answerer({"Dozens": 7.0, "63": 6.0}).answer("How many lost children were reunited?", [passage(text)])
     assert not a.abstained and a.short_answer.text.startswith("63")
     alone = answerer({"Dozens": 7.0}).answer("How many lost children were reunited?", [passage(text)])
-    assert not alone.abstained and alone.short_answer.text.startswith("Dozens")  # nothing better: the vague one
+    assert alone.abstained and alone.reason == "wrong_type"  # nothing better: "dozens" says no number (until the
+    # seventeenth round it answered, and "several recommendations" answered a near-miss)
 
 
 @pytest.mark.parametrize("question, span, after, civilian", [
