@@ -1272,6 +1272,7 @@ def list_items(sentence: str) -> list[tuple[int, int, int, int]]:
     return out if len(out) >= 2 else []
 
 
+@lru_cache(maxsize=4096)  # asked for every candidate span of a passage, of the same sentences
 def figure_of(name: str, sentence: str) -> tuple[int, int] | None:
     """Where the figure of the one item of a list of figures (:func:`list_items`) that names ``name`` is in
     ``sentence``; None when no item, or more than one, names it, or no other item names anything: "Flint has been
@@ -1288,6 +1289,7 @@ def figure_of(name: str, sentence: str) -> tuple[int, int] | None:
 WHOLE_TAKEN_APART = re.compile(r"\s*(?:Of|Among)\s+(?:the|these|those|them|all)\b")
 
 
+@lru_cache(maxsize=4096)  # asked for every candidate span of a passage, of the same sentences
 def item_asked(question: str, sentence: str, focus: str | None = None) -> tuple[int, int] | None:
     """Where the figure of the one item of a list of figures (:func:`list_items`) whose words the question all says
     is in ``sentence``, named in lower case as often as not: "5 for assaults" of "19 arrests: 11 for drugs offences,
@@ -1314,6 +1316,7 @@ def item_asked(question: str, sentence: str, focus: str | None = None) -> tuple[
 RESIDUAL = re.compile(r"\b(?:the rest|the remain\w*|remaining|the others?|among them|including)\b", re.I)
 
 
+@lru_cache(maxsize=4096)  # asked for every candidate span of a passage, of the same sentences
 def left_in_the_rest(name: str, sentence: str) -> bool:
     """Whether a list of figures (:func:`list_items`) leaves ``name`` in its rest, given no figure of its own: "41
     were at RAF Brize Norton, 29 at RAF Coningsby …, with the remaining 25 spread across other stations, among them
