@@ -59,7 +59,7 @@ from typing import Protocol
 
 from pydantic import BaseModel, Field
 
-from qa.dates import MONTHS
+from qa.dates import MONTHS, YEAR_OR_FINANCIAL
 from qa.pages import area_mentions, is_area
 from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PERSON_NOUNS, PLACE_ENDINGS, PLACE_NOUNS, PLURALS,
                           PREPOSITIONS, QUESTION_WORDS, analyze)
@@ -78,7 +78,6 @@ THINGS = NAME_HEADS | ORGANISATION_NOUNS
 # Police roles written as initials: "the PCC", "the DCI".
 ROLE_INITIALS = frozenset({"pcc", "pfcc", "dci", "dcs", "ds", "di", "mp", "acc", "dcc"})
 PLACE_PREPOSITIONS = ("in", "at", "across", "within", "near", "outside", "inside")
-YEAR = re.compile(r"\b(?:19|20)\d{2}(?:[/\-–]\d{2}(?!\d))?\b")  # "2025", "2025/26": a year for a year
 # When a question's count or sum holds: "since January", "so far this year", "during March", "last year"
 PERIOD = re.compile(r"\b(?:(?:since|from|during|in|so far (?:in|this))\s+"
                     r"(?:(?:the\s+)?(?:start|end|beginning)\s+of\s+)?"
@@ -343,10 +342,10 @@ def _substitute(question: str, previous: str) -> str | None:
     body = previous.rstrip().rstrip("?")
     prep = rest.split()[0].lower() if rest.split()[0].lower() in PREPOSITIONS else None
     thing = rest.split(None, 1)[1] if prep and len(rest.split()) > 1 else rest
-    year = YEAR.search(rest)
+    year = YEAR_OR_FINANCIAL.search(rest)
     if year:  # a year for a year, the period said for the last one ("since January"), else added
-        if YEAR.search(body):
-            return YEAR.sub(year.group(0), body, count=1) + "?"
+        if YEAR_OR_FINANCIAL.search(body):
+            return YEAR_OR_FINANCIAL.sub(year.group(0), body, count=1) + "?"
         period = PERIOD.search(body)
         if period:  # "and in the whole of 2025?" after "… caught since January?"
             return body[:period.start()] + (rest if prep else f"in {rest}") + body[period.end():] + "?"

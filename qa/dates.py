@@ -39,6 +39,8 @@ FULL_DATE = re.compile(rf"\b(?:{_DAY}\s+{_MONTH},?\s+(?P<year>(?:19|20)\d\d)|{_M
                        rf"{_DAY.replace('day', 'day2')},?\s+(?P<year2>(?:19|20)\d\d)|"
                        rf"(?P<d>[0-3]?\d)/(?P<m>[01]?\d)/(?P<y>(?:19|20)\d\d))\b")
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+# A year or a financial year, whole: "2025", "2025/26", "2024-25" (a table's column, a follow-up's "And in 2024/25?").
+YEAR_OR_FINANCIAL = re.compile(r"(?<!\d)(?:19|20)\d\d(?:[/\-–]\d\d(?!\d))?(?!\d)")
 OPENING = 200  # characters of the body a dateline may stand in
 RECENT_YEARS = 10  # the window when a release mentions no year
 AFTER_LATEST = 2  # years after the latest year a release mentions that it may have been written in

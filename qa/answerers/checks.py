@@ -1193,7 +1193,7 @@ def year_of_other(year: str, sentence: str, start: int, end: int) -> bool:
     received 4,870 samples, up from 3,960 in 2024": 4,870 is 2025's, 3,960 is 2024's). False when the sentence
     does not name ``year``, or names no other."""
     said = [(m.start(), m.end(), m.group()) for m in YEAR_SAID.finditer(sentence)
-            if not (m.start() < end and start < m.end())]  # a year inside the span is the span's own
+            if not spans.overlaps(m.start(), m.end(), start, end)]  # a year inside the span is the span's own
     if year not in {y for _, _, y in said} or len({y for _, _, y in said}) < 2:
         return False
     nearest = min(said, key=lambda m: start - m[1] if m[1] <= start else m[0] - end)
@@ -1204,7 +1204,7 @@ def only_other_year(year: str, sentence: str, start: int, end: int) -> bool:
     """Whether a figure's ``sentence`` (the figure at ``start:end``) names a year, and only other years than the
     asked-for ``year``: "Of the 2025 discharges, … 17 in Lanarkshire" is 2025's, though the sentence before says
     "rose from 74 in 2024". A financial year holds its calendar years ("2025/26" is of 2025)."""
-    said = {m.group() for m in YEAR_SAID.finditer(sentence) if not (m.start() < end and start < m.end())}
+    said = {m.group() for m in YEAR_SAID.finditer(sentence) if not spans.overlaps(m.start(), m.end(), start, end)}
     if RELATIVE_YEAR.search(sentence):  # "9,874 last year, down from 11,203 in 2024": see relative_year_of_other
         return False
     return bool(said) and not any(year[:4] in y or y[:4] in year for y in said)

@@ -184,7 +184,8 @@ def _initials(text: str) -> str:
 
 
 def _overlaps(a: Scored, b: Scored) -> bool:
-    return a.passage == b.passage and a.start < b.end and b.start < a.end or a.text == b.text
+    """Whether two scored spans are the same answer: overlapping in one passage, or the same words."""
+    return a.passage == b.passage and spans.overlaps(a.start, a.end, b.start, b.end) or a.text == b.text
 
 
 def _tidy(text: str) -> str:

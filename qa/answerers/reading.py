@@ -289,7 +289,7 @@ class ReadingAnswerer:
                 else:
                     after = sp.text[last[-1].end():] + p.text[sp.end:] if last else ""
                 item = checks.item_asked(analysis.question, own, analysis.focus) if cell is None and focus else None
-                asked_item = item is not None and sentence[0] + item[0] < sp.end and sp.start < sentence[0] + item[1]
+                asked_item = item is not None and spans.overlaps(sentence[0] + item[0], sentence[0] + item[1], sp.start, sp.end)
                 if focus and last and focus[0] not in strict_missing and not asked_item and checks.counts_other(
                         analysis.focus, after):  # (but "16 dachshunds" counts the dogs asked "how many … were
                     # dachshunds?")
@@ -528,7 +528,7 @@ def _given_other(name: Constraint, text: str, near: list[tuple[int, int]], start
         if (a, b) != own and own is not None and checks.supported(name, text[own[0]:own[1]]):
             continue
         at = checks.figure_of(name.text, text[a:b])
-        if at and checks.type_ok(expected, text[a + at[0]:a + at[1]]) and not (a + at[0] < end and start < a + at[1]):
+        if at and checks.type_ok(expected, text[a + at[0]:a + at[1]]) and not spans.overlaps(a + at[0], a + at[1], start, end):
             return True
         if checks.left_in_the_rest(name.text, text[a:b]):  # "… with the remaining 25, among them RAF Valley"
             return True
@@ -541,7 +541,7 @@ def _asked_other(analysis: Analysis, text: str, near: list[tuple[int, int]], sta
     the item's text, or None."""
     for a, b in near:
         at = checks.item_asked(analysis.question, text[a:b], analysis.focus)
-        if at and not (a + at[0] < end and start < a + at[1]):
+        if at and not spans.overlaps(a + at[0], a + at[1], start, end):
             item = next((text[a + x:a + y] for x, y, fs, _ in checks.list_items(text[a:b]) if fs == at[0]), "")
             return item.strip(" ,;:.") or text[a + at[0]:a + at[1]]
     return None

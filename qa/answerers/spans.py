@@ -35,6 +35,11 @@ DATE = re.compile(
     rf"|(?:late|early|mid)[- ](?:19|20)\d{{2}}|{MONTHS})\b")
 
 
+def overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """Whether the characters ``start:end`` and ``other_start:other_end`` share at least one character."""
+    return start < other_end and other_start < end
+
+
 def question_type(question: str) -> str | None:
     q = question.lower()
     if re.search(r"\bhow (many|much)\b|\bwhat (number|percentage|proportion|share)\b|\bhow long\b", q):

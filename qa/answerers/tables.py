@@ -20,6 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.dates import YEAR_OR_FINANCIAL
+
 ROW = re.compile(r"^\s*\|.*\|\s*$")
 RULE = re.compile(r"^\s*\|(?:\s*:?-{3,}:?\s*\|)+\s*$")
 MAX_ROWS = 200  # a table longer than this is read as its rows alone
@@ -158,7 +160,6 @@ def sibling(text: str, at: int, label: str) -> tuple[int, int] | None:
 
 
 _LABEL_STOP = frozenset("a an and the of at in on for to by from with".split())
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?:[/\-–]\d\d)?(?!\d)")
 
 
 def _words(text: str) -> set[str]:
@@ -170,7 +171,7 @@ def named_cells(text: str, question: str) -> list[tuple[int, int]]:
     says ("Townwall Street and A20 approach" for "… on Townwall Street and the A20 approach in 2025?"), the column
     whose header is the year the question names, or the table's one column of figures. A question naming two
     rows, or no year where the table has several columns, names no cell. (start, end) of each cell's text."""
-    asked, years = _words(question), set(YEAR.findall(question))
+    asked, years = _words(question), set(YEAR_OR_FINANCIAL.findall(question))
     out, lines, at = [], text.split("\n"), 0
     starts = []
     for line in lines:
@@ -183,7 +184,7 @@ def named_cells(text: str, question: str) -> list[tuple[int, int]]:
             continue
         header = cells(lines[i])
         if years:
-            columns = [c for c, h in enumerate(header) if c > 0 and set(YEAR.findall(h)) & years]
+            columns = [c for c, h in enumerate(header) if c > 0 and set(YEAR_OR_FINANCIAL.findall(h)) & years]
         else:
             columns = [1] if len(header) == 2 else []
         j, named = i + 2, []
