@@ -55,6 +55,16 @@ earn earns owed owe owes stolen stole scammed defrauded conned swindled claimed 
 taken promised offered given put puts putting invest invests investing invested spend spends spending spent pay pays
 paying paid contribute contributes contributing contributed recovered repaid refunded""".split())
 PEOPLE_PLURALS = frozenset("men women children boys girls suspects victims defendants offenders".split())
+# People a release names as one of several, by what they did: "which of the two poachers was fined?"
+PEOPLE_NOUNS = frozenset("""poacher thief burglar robber dealer smuggler fraudster driver rider motorist cyclist
+trespasser attacker offender defendant suspect victim brother sister son daughter""".split())
+ONE_OF = re.compile(r"^(?:which|who) (?:one )?of (?:the|these|those|its|their) (?:[\w\-'’£,.]+ ){0,5}?([a-z]+) "
+                    r"(?:was|is|has|had|did|will|got|received|admitted|pleaded)\b")
+
+
+def _singular(noun: str) -> str:
+    return {"men": "man", "women": "woman", "thieves": "thief", "children": "child"}.get(
+        noun, noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun)
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
 councils group groups partnership partnerships service services inspectorate authority authorities trust
@@ -231,6 +241,9 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return "person", None  # not "which court jailed the man who …?": there "who" only says which man
     if re.search(r"\b(?:jail|prison|custodial) (?:term|sentence)s?\b", q):  # "the longest prison term": not a prison
         return "duration", "term"
+    m = ONE_OF.match(q)
+    if m and (m.group(1) in PEOPLE_PLURALS or _singular(m.group(1)) in PERSON_NOUNS | PEOPLE_NOUNS):
+        return "person", _singular(m.group(1))  # "which of the two poachers was fined £2,400?": one of them, by name
     head = _head_noun(q)
     for kind, nouns in (("person", PERSON_NOUNS), ("organisation", ORGANISATION_NOUNS | NAME_HEADS),
                         ("place", PLACE_NOUNS)):
@@ -365,6 +378,8 @@ def analyze(question: str) -> Analysis:
 
 
 PARTITIVE = re.compile(r"\bhow many of\s+(.+)", re.I)
+# The whole said first: "Of the 87 people given naloxone in 2025, how many were women?"
+WHOLE_FIRST = re.compile(r"^\s*of\s+(?:the|those|these|its|their)\s+(.+?),\s*how many\s+(.+)", re.I)
 # Verbs too light to say which part is counted ("how many of the gates will go in Wirral?": Wirral says it)
 LIGHT_VERBS = frozenset("go come get make take do have be become".split())
 
@@ -372,16 +387,18 @@ LIGHT_VERBS = frozenset("go come get make take do have be become".split())
 def subset(question: str) -> tuple[str, ...]:
     """The content words of what a partitive count's part is said to do or be: "how many of the nineteen people
     arrested come from Xylofagou?" asks for those of the nineteen who come from Xylofagou, so ("Xylofagou",);
-    "how many of them were women?" gives ("women",). A count that answers it says one of these in its own
+    "how many of them were women?" and "of the 87 people …, how many were women?" give ("women",). A count that answers it says one of these in its own
     sentence ("14 have been charged"); a count of the whole or of another part does not. () when the question is
     no partitive count, or its predicate holds no such word ("how many of the officers?"). A closing bracket of
     context is not read."""
-    m = PARTITIVE.search(CONTEXT.sub("?", question.strip()))
-    if not m:
+    asked = CONTEXT.sub("?", question.strip())
+    m, first = PARTITIVE.search(asked), WHOLE_FIRST.match(asked)
+    if not m and not first:
         return ()
     import lemminflect
 
-    words = [w.strip(",.?'’") for w in m.group(1).rstrip(" ?").split()]
+    said = m.group(1) if m else f"{first.group(1)} {first.group(2)}"  # (the whole, then what its part does)
+    words = [w.strip(",.?'’") for w in said.rstrip(" ?").split()]
     # The predicate starts at the first auxiliary ("were found"), else at the last present-tense verb, else at the
     # last past one: a past form right after the noun is most often a participle of the noun phrase ("the people
     # arrested over bird trapping come from …"), and a present form that is a noun too is a verb only after a

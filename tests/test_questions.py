@@ -4,7 +4,7 @@ written here in several forces' styles, not taken from the sample question set."
 
 import pytest
 
-from qa.questions import analyze, indirect, subset
+from qa.questions import analyze, expected_type, indirect, subset
 
 TYPES = [
     ("Where was an aircraft sent instead of landing at Brize Norton when the drone was spotted?", "place"),
@@ -228,6 +228,8 @@ def test_indirect_gives_up_rather_than_guess():
     ("How many of the officers?", ()),  # no predicate
     ("How many officers were injured?", ()),  # no part of a whole
     ("How many of them were charged (Operation Hotspot)?", ("charged",)),  # the bracket of context is not read
+    ("Of the 87 people South Wales officers gave naloxone to in 2025, how many were women?", ("women",)),  # whole first
+    ("Of the 87 people given naloxone, how many?", ()),  # no predicate
 ])
 def test_a_partitive_counts_predicate(question, words):
     assert subset(question) == words
@@ -243,3 +245,13 @@ def test_a_partitive_counts_predicate(question, words):
 ])
 def test_how_much_of_that_is_what_the_last_question_was_about(question, expected):
     assert analyze(question).expected == expected
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Which of the two Forest of Dean poachers was fined £2,400?", ("person", "poacher")),
+    ("Which of the three men was jailed for longest?", ("person", "man")),
+    ("Which of the two vessels was boarded first?", ("description", "of")),  # a vessel is no one
+])
+def test_one_of_several_people_asks_for_a_person(question, expected):
+    """"which of the two poachers …?" asks which one, by name: a person, so "he" in a follow-up is the answer."""
+    assert expected_type(question) == expected

@@ -1263,3 +1263,90 @@ def test_a_count_said_without_a_number_is_no_answer_to_how_many():
     a = answerer({"several": 8.0, "12": 5.0}).answer(q, [passage(counted, title="Inspection")])
     assert not a.abstained and a.short_answer.text.startswith("12")
     assert checks.vague_count("dozens of arrests") and not checks.vague_count("several hundred")
+
+
+def test_shapes_found_in_the_seventeenth_check():
+    """What the seventeenth check's first run answered wrongly, each as the check that now tells it."""
+    q = "At what time did the keepers hear the shots near Speech House?"
+    assert checks.clock_unsaid(q, "3 November 2025") and checks.clock_unsaid(q, "the night of 3 November")
+    assert not checks.clock_unsaid(q, "about 1.45am") and not checks.clock_unsaid(q, "21:15hrs")
+    assert not checks.clock_unsaid("Around what time did the boom end?", "early 2001")  # an era is asked
+    assert not checks.clock_unsaid("At what time of day is the show played?", "the evening")
+    sentence = ("Of the 12,617 constables, sergeants, inspectors and chief inspectors who replied, 64 per cent of "
+                "constables and 71 per cent of sergeants had a rest day cancelled.")
+    asked = "What percentage of inspectors had a rest day cancelled in 2025?"
+    assert checks.share_of_other(asked, "71 per cent", " of sergeants had a rest day", sentence) == "sergeants"
+    assert checks.share_of_other(asked.replace("inspectors", "sergeants"), "71 per cent", " of sergeants had",
+                                 sentence) is None
+    chased = "In 64 per cent of pursuits the driver being chased was under 25."
+    assert checks.share_of_other("What proportion of the drivers being chased were under 25?", "64 per cent",
+                                 " of pursuits the driver", chased) is None  # the drivers are not named apart
+    spent = "The Commissioner is spending £126,000 on 2,400 nasal spray kits and on training for 1,900 officers."
+    assert checks.price_of_each("How much does each of the naloxone kits cost?", spent)
+    assert not checks.price_of_each("How much is the Commissioner spending on the kits?", spent)
+    forces = "The figures come from requests answered by 39 of the 43 territorial police forces."
+    assert checks.negation_unsaid("Which forces did not answer the Federation's requests?", forces) == "not answer"
+    assert checks.negation_unsaid("Which forces did not answer?", "Four forces did not reply.") is None
+    assert checks.negation_unsaid("How much went into the Choices Not Knives programme?", "It got £38,500.") is None
+    assert checks.negation_unsaid("Why can't PCCs raise more money?", "They are limited by a cap.") is None
+    boarded = ("The first vessel, the longliner Sanda Mali, was boarded by officers from the territory's patrol "
+               "vessel on 11 January.")
+    named = "What is the name of the BIOT patrol vessel?"
+    assert checks.named_apart(named, boarded, "longliner Sanda Mali")
+    assert not checks.named_apart(named, "The new patrol vessel Sentinel arrived in May.", "Sentinel")
+    assert not checks.named_apart("What is the name of the first torchbearer?",
+                                  "The first torchbearer, the champion swimmer Lin Li, ran first.", "Lin Li")
+    assert checks.force_cut("British Indian Ocean Territory", " Police have detained two vessels")
+    assert not checks.force_cut("Cinderford", " Police Station") and not checks.force_cut("Lydney", ", where")
+    assert checks.length_for_how_often("How often was the target met?", "seven days")
+    assert not checks.length_for_how_often("How often was the target met?", "96 per cent")
+    assert checks.own_commissioner("Suffolk Commissioner", "Suffolk", "The Commissioner will hold a drop-in.")
+    assert not checks.own_commissioner("Suffolk Commissioner", "Norfolk", "The Commissioner will hold a drop-in.")
+    before, span, after = "Deputy Chief Constable ", "Martin Harcourt", ", the College's Director of Standards, said"
+    assert not checks.officer_for_civilian("Who is the College of Policing's Director of Standards?", None, before,
+                                           span)  # a body's name says nothing of a civilian
+    assert checks.officer_for_civilian("What is the name of the man arrested?", "man", before, span)
+    q = "How many officers does Surrey Police have?"
+    assert checks.increment_for_total(q, "350", " additional officers recruited since 2020")
+    assert checks.increment_for_total(q, "20 additional police", " officers")
+    assert not checks.increment_for_total(q, "2,100", " officers")
+    assert not checks.increment_for_total("How many extra officers has Surrey Police recruited?", "350",
+                                          " additional officers")  # the added ones are asked
+
+
+def test_a_fine_said_of_another_person_is_not_the_asked_ones():
+    """"Baldock was fined £2,400" beside "Kieran Baldock, 33, … and Jason Meek, 29": not Meek's fine."""
+    release = ("Kieran Baldock, 33, of Cinderford, and Jason Meek, 29, of Lydney, admitted offences. Baldock was "
+               "fined £2,400. Meek was sent to the Crown Court for sentence.")
+    own = "Baldock was fined £2,400."
+    assert checks.rival_named("Jason Meek", own, "£2,400", release, "How much was Jason Meek fined?")
+    assert not checks.rival_named("Kieran Baldock", own, "£2,400", release, "How much was Kieran Baldock fined?")
+    a = answerer({"£2,400": 9.0}).answer("How much was Jason Meek fined?", [passage(release, title="Poaching")])
+    assert a.abstained
+    a = answerer({"£2,400": 9.0}).answer("How much was Kieran Baldock fined?", [passage(release, title="Poaching")])
+    assert not a.abstained and a.short_answer.text == "£2,400"
+
+
+def test_a_count_of_another_kind_of_the_asked_thing_is_not_its_count():
+    """"special constables put on the advisory list": "45 were special constables" of those added to the barred
+    list is another list's (said two sentences on); and "disability hate crimes" are not the 9,842 hate crimes when "702 were linked to disability"."""
+    release = ("A total of 612 people were added to the police barred list in 2025. Of those added in 2025, 471 were "
+               "police officers and 45 were special constables. Anyone on the list cannot be employed by a force. "
+               "A further 214 people were placed on the advisory list in 2025.")
+    counted = release[:release.index(" Anyone")]
+    q = "How many special constables were put on the advisory list in 2025?"
+    assert checks.kind_unsaid(q, "special constables", counted, counted, release) == "advisory list"
+    assert checks.kind_unsaid(q.replace("advisory", "barred"), "special constables", counted, counted, release) is None
+    assert answerer({"45": 9.0}).answer(q, [passage(release, title="Barred list")]).abstained
+    a = answerer({"45": 9.0}).answer(q.replace("advisory", "barred"), [passage(release, title="Barred list")])
+    assert not a.abstained and a.short_answer.text.startswith("45")
+    hate = ("Police recorded 9,842 hate crimes in 2025.\nHate crime in 2025\n6,210 were racially motivated.\n"
+            "702 were linked to disability.")
+    own = "Police recorded 9,842 hate crimes in 2025."
+    assert checks.kind_unsaid("How many disability hate crimes were recorded in 2025?", "disability hate crimes", own,
+                              own, hate) == "disability"
+    assert checks.kind_unsaid("How many hate crimes were recorded in 2025?", "hate crimes", own, own, hate) is None
+    assert checks.kind_unsaid("How many special constables joined?", "special constables", "12,617 constables",
+                              "12,617 constables", "Rest days.", ("45 were special constables",)) == "special"
+    assert checks.kind_unsaid("How many positive drug tests?", "positive drug tests", "52 positive results",
+                              "52 positive results", "Positive tests rose.") is None  # no other release says it

@@ -119,6 +119,10 @@ def test_the_cell_of_the_row_and_year_a_question_names():
     assert said("At Dover's frontier control booths, what was the tally of attacks on staff in 2024?") == ["15"]
     assert said("How many assaults at the frontier control booths?") == []  # two years, none named
     assert said("How many assaults at the Western Docks cruise terminal in 2024?") == []  # no such row
+    barred = "People barred, by reason\n| Main reason | 2024 | 2025 |\n|---|---|---|\n| Dishonesty | 142 | 171 |\n" \
+             "| Misuse of police systems | 47 | 63 |"
+    at = tables.named_cells(barred, "How many were barred in 2025 for misusing police systems?")
+    assert [barred[a:b] for a, b in at] == ["63"]  # "misusing" names the row "Misuse of …"
 
 
 def test_a_prose_table_row_the_reader_missed_is_read():

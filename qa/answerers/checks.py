@@ -46,7 +46,8 @@ from qa.answerers import spans
 from qa.answerers.extractive import content_words
 from qa.dates import FULL_DATE, MONTHS, WEEKDAY_DATE
 from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_ENDINGS, PLACE_NOUNS,
-                          PLURALS, Analysis, AnswerType, Constraint)
+                          PLURALS, PREPOSITIONS, Analysis, AnswerType, Constraint)
+from qa.store import STOPWORDS
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
                          r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
@@ -378,6 +379,14 @@ def own_area(name: str, area: str | None) -> bool:
         pages.AREA_ALIASES.get(home, home)
 
 
+def own_commissioner(name: str, area: str | None, text: str) -> bool:
+    """Whether ``name`` is the release's own commissioner ("the Suffolk Commissioner" in the Suffolk commissioner's
+    release, :func:`own_area`) and ``text`` says them as the release does, by the office alone ("The Commissioner
+    will hold a drop-in session …")."""
+    office = re.search(r"(?:Police\s+and\s+Crime\s+)?Commissioner$|PCC$", name.strip())
+    return bool(office) and own_area(name, area) and re.search(rf"\b{office.group().split()[-1]}\b", text) is not None
+
+
 # A list of names: three or more ("Hull, Grimsby, Scunthorpe, Bridlington, Goole and Cleethorpes"), or two of one
 # word each ("the Queensway and Kingsway tunnels"; not "Police and Crime Commissioner")
 _LISTED = r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*){0,2}"
@@ -450,6 +459,8 @@ def rival_named(name: str, own: str, span: str, release: str, question: str) -> 
     if pages.is_area(name) or supported(Constraint("name", name, True), own):
         return False
     kind = name_kind(name, release)
+    if kind == "person":
+        return _person_before(name, own, span, release, question)
     if kind not in ("thing", "operation"):
         return False
     asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question + " " + span)}
@@ -466,6 +477,24 @@ def rival_named(name: str, own: str, span: str, release: str, question: str) -> 
         if opening and len(words) == 1 and not re.search(rf"[a-z,;]\s+{re.escape(rival)}\b", release):
             continue  # a sentence's first word, capitalised for that alone ("Officers", "Sentinel" said only so)
         if name_kind(rival, release) == kind:
+            return True
+    return False
+
+
+def _person_before(name: str, own: str, span: str, release: str, question: str) -> bool:
+    """Whether a figure's own sentence names another person before it, instead of the asked-for person ``name``
+    (said only beside it): "Baldock was fined £2,400" is not Jason Meek's fine, though "Kieran Baldock, 33, …, and
+    Jason Meek, 29" comes just before. The other is a person as the release says them (:func:`name_kind`), or the
+    surname of one, and shares no word with the question."""
+    at = own.find(span.strip()) if span.strip() else -1
+    if at <= 0:
+        return False
+    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question + " " + span)}
+    for m in NAMED.finditer(own[:at]):
+        words = [w for w in m.group().split() if w.lower() not in _SMALL_WORDS]
+        if not words or {w.lower() for w in words} & (asked | _NOT_NAMES):
+            continue
+        if name_kind(" ".join(words), release) == "person":
             return True
     return False
 
@@ -726,6 +755,8 @@ def officer_for_civilian(question: str, focus: str | None, before: str, span: st
     release is not the person it is about."""
     said = _ASKED_WHO.search(question)
     asked = said.group(1).lower().split() if said else [focus]  # "the GMP detective": any of three words
+    if said and said.group(1)[:1].isupper():  # "who is the College of Policing's Director …?": a body's, said by
+        said = None  # its name, which says nothing of a civilian
     civilian = bool(set(asked) & CIVILIANS) or (said is not None and not set(asked) & OFFICER_OR_ANYONE)
     words = re.findall(r"[A-Za-z][\w’'\-]*", span)
     body = bool(words) and words[-1] in ORGANISATION_ENDINGS  # "Devon and Cornwall Police" is no kayaker either
@@ -979,6 +1010,41 @@ BODY_GOES_ON = re.compile(r"\s+(?:and|&|of)\s+(?:[A-Z][\w'’\-]*\s+){0,5}?(?:" 
 
 # A body's name that runs on from a span with no "and" or "of" between ("Northern Ireland" + " Policing Board")
 BODY_RUNS_ON = re.compile(r"\s+(?:[A-Z][\w'’\-]*\s+){0,5}?(?:" + "|".join(sorted(ORGANISATION_ENDINGS)) + r")\b")
+
+
+def force_cut(span: str, after: str) -> bool:
+    """Whether a place is only the start of a force's name that goes on past it: "British Indian Ocean Territory"
+    of "British Indian Ocean Territory Police have detained two vessels" says who detained them, not where they
+    were taken."""
+    return bool(span.strip()) and bool(re.match(r"\s+(?:Police|Constabulary|Police Service)\b(?!\s+[Ss]tation)", after))
+
+
+HOW_OFTEN = re.compile(r"\bhow often\b", re.I)
+LENGTH_ONLY = re.compile(r"(?:(?:about|around|up to|within|some|nearly|almost)\s+)?(?:\d[\d,.]*|[a-z]+(?:-[a-z]+)?)\s+"
+                         r"(?:working\s+)?(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?)", re.I)
+
+
+def length_for_how_often(question: str, span: str) -> bool:
+    """Whether "how often …?" is answered with a length of time alone ("seven days"): how often is a number of
+    times, a share of cases or a frequency ("every week", "twice a year"), which a length is not."""
+    return bool(HOW_OFTEN.search(question) and LENGTH_ONLY.fullmatch(span.strip(" .,")))
+
+
+STOCK_ASKED = re.compile(r"\bhow many\b.*\b(?:(?:does|do|did)\b.*\bhave|has|have got|employ\w*|are there|is there|in total|"
+                         r"altogether|in all)\b", re.I)
+INCREMENT = re.compile(r"\s*(?:additional|extra|more|new|further)\b", re.I)
+
+
+def increment_for_total(question: str, span: str, after: str) -> bool:
+    """Whether a question for how many there are in all ("how many officers does Surrey Police have?") is answered
+    with how many were added ("the 350 additional officers recruited since 2020"): the increase, not the total.
+    Not when the question asks for the added ones too ("how many extra officers …")."""
+    return bool(STOCK_ASKED.search(question) and not INCREMENT_ASKED.search(question)
+                and re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b", span)
+                and (INCREMENT.match(after) or re.search(r"\d\s+(?:additional|extra|more|new|further)\b", span, re.I)))
+
+
+INCREMENT_ASKED = re.compile(r"\b(?:additional|extra|more|new|further|added|recruited|increase|rise)\b", re.I)
 
 
 def body_cut(span: str, before: str, after: str) -> bool:
@@ -1432,6 +1498,158 @@ def read_as(analysis: Analysis, span: str) -> AnswerType:
     return analysis.expected
 
 
+# "what time did the collision happen?", not "during/around/by what time" (an era, a deadline) nor "what time of day"
+CLOCK_ASKED = re.compile(r"(?:^|[,;]\s*)(?:and\s+)?(?:at\s+(?:about\s+|roughly\s+)?)?what time\s+(?:did|does|do|was|were|"
+                         r"is|are|will|would|had|has|should|must)\b|\bat what hour\b", re.I)
+
+
+CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.?|p\.m\.?)|\b\d{1,2}:\d{2}(?!\d)|\b\d{4}\s?(?:hrs|hours)\b|"
+                        r"\bmidnight\b|\bnoon\b|\bmidday\b|\bo[’']clock\b", re.I)
+
+
+def clock_unsaid(question: str, span: str) -> bool:
+    """Whether a question asks for a time of day ("at what time did the keepers hear the shots?") and ``span`` gives
+    no time on a clock ("3 November 2025", "the night of 3 November"): the day, or the part of it, is not the
+    time."""
+    return bool(CLOCK_ASKED.search(question)) and not CLOCK_TIME.search(span)
+
+
+SHARE_OF = re.compile(r"\b(?:percentage|proportion|share|per ?cent|fraction)\s+of\s+(?:the\s+|all\s+)?([a-z\-]+)", re.I)
+SHARE_SAID_OF = re.compile(r"\s*of\s+(?:the\s+|all\s+|those\s+)?([a-z\-]+)")
+
+
+def share_of_other(question: str, span: str, after: str, sentence: str) -> str | None:
+    """The people or things a share in ``span`` is said of, right after it ("71 per cent of sergeants", read on
+    into the text ``after`` the span), when the question asks the share of others ("what percentage of inspectors
+    …?") that its ``sentence`` names apart ("Of the 12,617 constables, sergeants, inspectors …"): the noun said,
+    or None. Only a plural said against a plural asked: "of them" says nothing against it, and "in 64 per cent of
+    pursuits the driver …" may answer for the drivers chased."""
+    asked = SHARE_OF.search(question)
+    if not asked or not plural(asked.group(1).lower()) or not re.search(rf"\b{re.escape(asked.group(1))}\b", sentence,
+                                                                         re.I):
+        return None
+    a, text = asked.group(1).lower(), span + after
+    for figure in re.finditer(r"\d[\d.,]*\s*(?:per ?cent|%)?", span):
+        said = SHARE_SAID_OF.match(text, figure.end())
+        b = said.group(1).lower() if said else ""
+        if b and plural(b) and b not in ("them", "those", "these", "all") and spans.stem(a) != spans.stem(b):
+            return b
+    return None
+
+
+EACH_ASKED = re.compile(r"\beach\b(?!\s+other)|\ba single\b|\bapiece\b|\bper (?!cent\b|year\b|month\b|week\b|day\b)",
+                        re.I)
+
+
+def price_of_each(question: str, sentence: str) -> bool:
+    """Whether a question for what each of several things cost ("how much does each of the naloxone kits cost?")
+    is answered from a sentence that spends a sum on a number of them ("spending £126,000 on 2,400 nasal spray
+    kits"): each one's price the release does not say."""
+    if not (COST_ASKED.search(question) and EACH_ASKED.search(question)):
+        return False
+    things = {w.lower().rstrip("s") for w in content_words(question) if len(w) >= 4 and w.isalpha()}
+    return any(re.search(rf"\b(?:on|for|buy|buying|bought)\s+(?:{_MANY}|\d[\d,]*)\s+(?:[\w\-]+\s+){{0,3}}?{w}s?\b",
+                         sentence, re.I) for w in things)
+
+
+NEGATED = re.compile(r"\b(?:not|never|no longer|failed to|fail to|refused to)\b|n[’']t\b")  # not "Choices Not Knives"
+NEGATION_SAID = re.compile(r"\b(?:not|no|never|none|nobody|neither|nor|without|fail\w*|refus\w*|declin\w*|unable|"
+                           r"missing|absent|outstanding|yet to)\b|n[’']t\b", re.I)
+
+
+def negation_unsaid(question: str, text: str) -> str | None:
+    """Whether a question asks for what did not happen ("which forces did not answer the requests?") and ``text``
+    (the answer's sentence and its neighbours) says nothing that did not: "answered by 39 of the 43 forces" names
+    those that did. ("not only" and "whether or not" ask no negation.) The negation and the word after it ("not
+    answer"), or None."""
+    if re.match(r"\s*(?:why|how)\b(?!\s+many\b)", question, re.I):
+        return None  # "why can't PCCs raise more?" asks a reason, which need not be said in the negative
+    asked = [m for m in NEGATED.finditer(question)
+             if not re.match(r"not only\b", question[m.start():], re.I)
+             and not re.search(r"\bor\s+$", question[:m.start()], re.I)]
+    if not asked or NEGATION_SAID.search(text):
+        return None
+    return " ".join(question[asked[0].start():].split()[:2]).strip("?.,")
+
+
+def named_apart(question: str, sentence: str, span: str) -> bool:
+    """Whether a question asks the name of something it describes ("what is the name of the BIOT patrol vessel?")
+    and the answer's sentence says that thing unnamed, apart from the name given ("the longliner Sanda Mali was
+    boarded by officers from the territory's patrol vessel"): that name is another thing's. Only a name said first,
+    then a clause that says the thing apart ("was boarded by … the patrol vessel"): a description before a name
+    is most often the name's own ("the first torchbearer, … swimmer Lin Li", "the trade name Adrenalin"), as is
+    one after "is the", "as" or "called"."""
+    m = re.search(r"\bnames? of (?:the |a |an |its |their )?((?:[\w\-’']+ ){0,3}?[a-z\-]+)\s*\??\s*$", question)
+    if not m or not span.strip():
+        return False
+    words = [w for w in m.group(1).split() if w[:1].islower()]
+    described = " ".join(words[-2:]) if len(words) >= 2 else (words[0] if words else "")
+    if len(described) < 4:
+        return False
+    at = sentence.find(span.strip())
+    if at < 0:
+        return False
+    for d in re.finditer(rf"\b{re.escape(described)}\b", sentence[at + len(span.strip()):], re.I):
+        between = sentence[at + len(span.strip()):at + len(span.strip()) + d.start()]
+        if re.search(r"\b(?:was|were|is|are|has|have|had)\b", between) and not re.search(
+                r"\b(?:called|named|known|as|became|becomes|is the|was the|the name)\b", between):
+            return True  # the name, then a clause that says the asked-for thing apart from it
+    return False
+
+
+_NO_KINDS = frozenset("around among along behind beyond towards upon since without last next first".split())
+# Words that say how many or which of a noun, not what kind: "additional call handlers" are the "18 extra" ones.
+_ANY_KIND = frozenset("""additional extra further more fewer new newly total overall other various several separate
+current recent latest former existing different single individual whole entire full actual""".split())
+
+
+@lru_cache(maxsize=256)
+def _stems(text: str) -> frozenset[str]:
+    """The stems of a text's words, a hyphenated word's whole and its parts ("body-worn", "body", "worn")."""
+    words = re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower())
+    return frozenset({spans.stem(w) for w in words} | {spans.stem(p) for w in words for p in w.split("-")})
+
+
+def kind_unsaid(question: str, focus: str | None, counted: str, window: str, release: str,
+                elsewhere: tuple[str, ...] = ()) -> str | None:
+    """The kind a question asks of a thing that the answer's sentence (``counted``: with the sentence it takes apart)
+    says of another kind, or not at all, where the release says the asked kind elsewhere with a figure of its own:
+    "special constables put on the advisory list" beside "612 people were added to the police barred list … 45 were
+    special constables" ("advisory list" against "barred list"), "disability hate crimes" beside "9,842 hate
+    crimes" when "702 were linked to disability". The kind is said nowhere in the ``window`` around the answer
+    (its release's title, its sentence and those beside it). The kind's word (or words), or None."""
+    normed = counted.lower()
+    q = question.lower().replace("’", "'")
+    said_words = _stems(window)
+    # a kind said against another: "<kind> <noun>" asked, "<other> <noun>" said
+    for m in re.finditer(r"\b([a-z]{4,})\s+([a-z]{3,})\b", q):
+        kind, noun = m.groups()
+        if {kind, noun} & (_SMALL_WORDS | STOPWORDS | PREPOSITIONS | _NO_KINDS) or spans.stem(kind) in said_words:
+            continue
+        other = re.search(rf"\b([a-z]{{3,}})\s+{noun}\b", normed)
+        if other and other.group(1) not in _SMALL_WORDS | STOPWORDS and re.search(
+                rf"\b{kind}\s+{noun}\b", release, re.I):
+            return f"{kind} {noun}"
+    # a kind of the counted noun the release never says, though another release read does ("12,617 constables" in
+    # a release with no special constables, where another's "45 were special constables"), or gives its own
+    # figure as an item of a list elsewhere, without the noun: "702 were linked to disability" under "Hate crime in
+    # Greater Manchester in 2025"
+    if focus and len(focus.split()) >= 2:
+        head = spans.stem(focus.split()[-1])
+        for kind in focus.lower().split()[:-1]:
+            if len(kind) < 4 or kind in _SMALL_WORDS | STOPWORDS or spans.stem(kind) in said_words:
+                continue
+            if kind.isalpha() and kind not in _ANY_KIND and spans.stem(kind) not in _stems(release) and any(
+                    re.search(rf"\b{kind}\b", other, re.I) for other in elsewhere):
+                return kind
+            for item in re.split(r"(?<=[.!?])\s+|\n+", release):
+                words = re.findall(r"[a-z]+", item.lower())
+                if re.match(r"\s*(?:[-*•]\s*)?\d[\d,]*\s", item) and len(item.split()) <= 12 and kind in words \
+                        and head not in {spans.stem(w) for w in words}:
+                    return kind
+    return None
+
+
 def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     """Whether a candidate ``span`` has the shape of the asked-for answer, read with its sentence's text ``before``
     it and the passage's text ``after`` it: the type's shape (:func:`type_ok`; a share also answers "how much …
@@ -1450,6 +1668,10 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False
     if expected == "organisation" and person_for_body(span, before, after):  # "Simon Aspinall, headteacher of …"
         return False
+    if expected == "place" and force_cut(span, after):  # "British Indian Ocean Territory" of "… Territory Police"
+        return False
+    if length_for_how_often(question, span):  # "seven days" for how often a target was met
+        return False
     if misread_figure(expected, analysis.focus, span, after):  # "6.15" of 6.15am, "2,000" litres for people
         return False
     sentence = before + span + re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
@@ -1459,8 +1681,12 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False
     if opposite_superlative(question, sentence):  # "his oldest victim" for the youngest
         return False
+    if expected == "percentage" and share_of_other(question, span, after, sentence):  # "71 per cent of sergeants"
+        return False  # for the inspectors, said beside them
     if expected == "count" and unspeeded(question, span, after):  # "24-foot motorboat" for how fast
         return False
+    if expected == "count" and increment_for_total(question, span, after):  # "350 additional officers" for how
+        return False  # many Surrey Police has
     if expected == "count" and said_as_age(analysis.focus, span, before, after):  # "Kyle Bramley, 24," is no count
         return False
     if expected == "count" and length_for_age(analysis.focus, span, before, after):  # "retired after 40 years"
@@ -1483,6 +1709,12 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False
     if expected == "money" and cost_of_many(question, sentence):  # "systems for four stations at a cost of £2.3
         return False  # million" for what the one at RAF Coningsby cost
+    if expected == "money" and price_of_each(question, sentence):  # "£126,000 on 2,400 kits" for each kit's price
+        return False
+    if expected == "date" and clock_unsaid(question, span):  # "3 November 2025" for the time the shots were heard
+        return False
+    if named_apart(question, sentence, span):  # "the longliner Sanda Mali" for the name of "the patrol vessel"
+        return False
     if unsaid_which(question, span):  # "one suite" for which suite
         return False
     if COURT_ASKED.search(question) and not re.search(r"\bcourts?\b", span, re.I):  # "Heath Constables"

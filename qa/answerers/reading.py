@@ -277,9 +277,10 @@ class ReadingAnswerer:
                 # A count counts its noun in its own sentence ("made 157 arrests", "157 people were arrested"):
                 # a count beside a sentence that names the noun counts something else.
                 counted = own
-                if cell is None and k > 0 and (OF_THESE.match(p.text, sp.end) or checks.WHOLE_TAKEN_APART.match(own)):
-                    # "104 of these", "Of the 52 positive results, 9 were at HMNB Clyde": the sentence before's noun
-                    counted = p.text[bounds[k - 1][0]:bounds[k - 1][1]] + " " + own
+                if cell is None and (OF_THESE.match(p.text, sp.end) or checks.WHOLE_TAKEN_APART.match(own)):
+                    # "104 of these", "Of the 52 positive results, 9 were at HMNB Clyde": the sentence before's noun,
+                    # in the release where the passage starts at this sentence
+                    counted = _sentence_before(p, sp, bounds, k, bodies[p.release_id], body_bounds) + " " + own
                 strict_missing = (checks.missing(strict + not_in_lead[p.release_id], window)
                                   + checks.missing(focus, counted))
                 # "23 arrests" counts arrests, whatever its sentence says of the county lines asked about
@@ -302,6 +303,14 @@ class ReadingAnswerer:
                     given = []  # the names a figure near this one is said of: not this one's, however near they are
                 if not checks.says_part(analysis.subset, own):  # "how many of the 19 … come from Xylofagou?"
                     strict_missing = strict_missing + [Constraint("predicate", " or ".join(analysis.subset), True)]
+                negated = checks.negation_unsaid(analysis.question, window)
+                if negated:  # "which forces did not answer?" beside "answered by 39 of the 43 forces"
+                    strict_missing = strict_missing + [Constraint("predicate", negated, True)]
+                kind = checks.kind_unsaid(analysis.question, analysis.focus, counted, window, bodies[p.release_id],
+                                          tuple(b for r, b in bodies.items() if r != p.release_id)) \
+                    if analysis.expected in checks.FIGURES else None
+                if kind:  # "the advisory list" asked, "the police barred list" said
+                    strict_missing = strict_missing + [Constraint("predicate", kind, True)]
                 if cell is None and one_year:  # "In 2025 … received 4,870, up from 3,960 in 2024": 4,870 is 2025's
                     strict_missing = strict_missing + [c for c in one_year if c not in strict_missing and (
                         checks.year_of_other(c.text, own, sp.start - sentence[0], sp.end - sentence[0])
@@ -324,7 +333,8 @@ class ReadingAnswerer:
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
                     m.kind == "name" and (checks.said_short(m.text, window, bodies[p.release_id])
                                           or checks.sole_area(m.text, bodies[p.release_id])
-                                          or checks.own_territory(m.text, bodies[p.release_id])))]
+                                          or checks.own_territory(m.text, bodies[p.release_id])
+                                          or checks.own_commissioner(m.text, p.area, window)))]
                 strict_missing = strict_missing + [m for m in given if m not in strict_missing]
                 words_window = {spans.stem(w) for w in content_words(window)}
                 words_own = {spans.stem(w) for w in content_words(own)}
@@ -477,6 +487,20 @@ def _in_release(p: Passage, sp: Span, body: str) -> int | None:
     the release's whole text (only its retrieved passages)."""
     at = len(p.title) + 1 + p.start + sp.start
     return at if body[at:at + len(sp.text)] == sp.text else None
+
+
+def _sentence_before(p: Passage, sp: Span, bounds: list[tuple[int, int]], k: int, body: str,
+                     cache: dict[str, list[tuple[int, int]]]) -> str:
+    """The sentence before the span's (the ``k``-th of the passage): in the passage, else in the whole release where
+    the passage starts at the span's sentence ("" when there is none)."""
+    if k > 0:
+        return p.text[bounds[k - 1][0]:bounds[k - 1][1]]
+    at = _in_release(p, sp, body)
+    if at is None:
+        return ""
+    whole = cache.setdefault(p.release_id, [(s.start, s.end) for s in sentences(body)])
+    kb = next((i for i, (a, b) in enumerate(whole) if a <= at < b), 0)
+    return body[whole[kb - 1][0]:whole[kb - 1][1]] if kb > 0 else ""
 
 
 def _cell(p: Passage, sp: Span, body: str) -> tables.Cell | None:

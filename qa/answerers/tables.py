@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.answerers.spans import stem
 from qa.dates import YEAR_OR_FINANCIAL
 
 ROW = re.compile(r"^\s*\|.*\|\s*$")
@@ -163,7 +164,10 @@ _LABEL_STOP = frozenset("a an and the of at in on for to by from with".split())
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower().replace("’", "'")) if w not in _LABEL_STOP}
+    """The words of a label or question, stemmed so that a row's "Misuse of police systems" is the one a question
+    names "misusing police systems"."""
+    return {stem(w).rstrip("e") for w in re.findall(r"[a-z0-9]+", text.lower().replace("’", "'"))
+            if w not in _LABEL_STOP}
 
 
 def named_cells(text: str, question: str) -> list[tuple[int, int]]:
