@@ -452,6 +452,9 @@ def indirect(question: str) -> str | None:
     if a in ("do", "does", "did"):
         if verb_at is None:
             return None
+        negated = next((i for i, w in enumerate(rest[:verb_at]) if w.lower() in ("not", "never")), None)
+        if negated is not None:  # "which forces did not answer": the auxiliary stays, before its "not"
+            return _lower_first(" ".join(wh + rest[:negated] + [a] + rest[negated:]))
         tag = {"do": "VBP", "does": "VBZ", "did": "VBD"}[a]
         forms = lemminflect.getInflection(rest[verb_at].lower(), tag)
         if not forms:

@@ -205,6 +205,8 @@ CLAUSES = [
     ("What number can I ring to reach the helpline?", "what number I can ring to reach the helpline"),
     ("How much did the force spend on overtime?", "how much the force spent on overtime"),
     ("Which national body does David Lloyd chair?", "which national body David Lloyd chairs"),
+    ("Which forces did not answer the Federation's requests?", "which forces did not answer the Federation's requests"),
+    ("Why did the force not publish the figures?", "why the force did not publish the figures"),
 ]
 
 
