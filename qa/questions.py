@@ -61,10 +61,6 @@ trespasser attacker offender defendant suspect victim brother sister son daughte
 ONE_OF = re.compile(r"^(?:which|who) (?:one )?of (?:the|these|those|its|their) (?:[\w\-'’£,.]+ ){0,5}?([a-z]+) "
                     r"(?:was|is|has|had|did|will|got|received|admitted|pleaded)\b")
 
-
-def _singular(noun: str) -> str:
-    return {"men": "man", "women": "woman", "thieves": "thief", "children": "child"}.get(
-        noun, noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun)
 ORGANISATION_NOUNS = frozenset("""company companies firm firms organisation organisations organization charity
 charities body bodies agency agencies force forces department departments unit units team teams council
 councils group groups partnership partnerships service services inspectorate authority authorities trust
@@ -157,6 +153,13 @@ def _words(text: str) -> list[str]:
 CONTEXT = re.compile(r"\s*\([^()]*\)\s*\??\s*$")
 
 
+def noun_lemma(noun: str) -> str:
+    """A noun's singular, as lemminflect gives it ("women": "woman", "poachers": "poacher")."""
+    import lemminflect
+
+    return (lemminflect.getLemma(noun, upos="NOUN") or (noun,))[0]
+
+
 def expected_type(question: str) -> tuple[AnswerType, str | None]:
     """(answer type, focus noun) of a question. A closing bracket of context, as a follow-up's rewrite adds it
     ("what's the police number (Anti-slavery campaign launched)?"), is not read: what is asked is before it."""
@@ -242,8 +245,8 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
     if re.search(r"\b(?:jail|prison|custodial) (?:term|sentence)s?\b", q):  # "the longest prison term": not a prison
         return "duration", "term"
     m = ONE_OF.match(q)
-    if m and (m.group(1) in PEOPLE_PLURALS or _singular(m.group(1)) in PERSON_NOUNS | PEOPLE_NOUNS):
-        return "person", _singular(m.group(1))  # "which of the two poachers was fined £2,400?": one of them, by name
+    if m and (m.group(1) in PEOPLE_PLURALS or noun_lemma(m.group(1)) in PERSON_NOUNS | PEOPLE_NOUNS):
+        return "person", noun_lemma(m.group(1))  # "which of the two poachers was fined £2,400?": one of them, by name
     head = _head_noun(q)
     for kind, nouns in (("person", PERSON_NOUNS), ("organisation", ORGANISATION_NOUNS | NAME_HEADS),
                         ("place", PLACE_NOUNS)):
@@ -387,10 +390,10 @@ LIGHT_VERBS = frozenset("go come get make take do have be become".split())
 def subset(question: str) -> tuple[str, ...]:
     """The content words of what a partitive count's part is said to do or be: "how many of the nineteen people
     arrested come from Xylofagou?" asks for those of the nineteen who come from Xylofagou, so ("Xylofagou",);
-    "how many of them were women?" and "of the 87 people …, how many were women?" give ("women",). A count that answers it says one of these in its own
-    sentence ("14 have been charged"); a count of the whole or of another part does not. () when the question is
-    no partitive count, or its predicate holds no such word ("how many of the officers?"). A closing bracket of
-    context is not read."""
+    "how many of them were women?" and "of the 87 people …, how many were women?" give ("women",). A count that
+    answers it says one of these in its own sentence ("14 have been charged"); a count of the whole or of another
+    part does not. () when the question is no partitive count, or its predicate holds no such word ("how many of
+    the officers?"). A closing bracket of context is not read."""
     asked = CONTEXT.sub("?", question.strip())
     m, first = PARTITIVE.search(asked), WHOLE_FIRST.match(asked)
     if not m and not first:

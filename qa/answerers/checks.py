@@ -46,7 +46,7 @@ from qa.answerers import spans
 from qa.answerers.extractive import content_words
 from qa.dates import FULL_DATE, MONTHS, WEEKDAY_DATE
 from qa.questions import (NAME_HEADS, ORGANISATION_NOUNS, PEOPLE_PLURALS, PERSON_NOUNS, PLACE_ENDINGS, PLACE_NOUNS,
-                          PLURALS, PREPOSITIONS, Analysis, AnswerType, Constraint)
+                          PLURALS, PREPOSITIONS, Analysis, AnswerType, Constraint, noun_lemma)
 from qa.store import STOPWORDS
 
 NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -290,16 +290,10 @@ def said_with_initials(words: list[str], text: str) -> bool:
     return False
 
 
-def _lemma(noun: str) -> str:
-    import lemminflect
-
-    return (lemminflect.getLemma(noun, upos="NOUN") or (noun,))[0]
-
-
 def plural(noun: str) -> bool:
     """Whether a noun is plural: "arrests", and the plurals without an s ("women", "people", "staff")."""
     w = noun.lower()
-    return w.endswith("s") or _lemma(w) != w or w in PLURALS
+    return w.endswith("s") or noun_lemma(w) != w or w in PLURALS
 
 
 def noun_supported(noun: str, normed: str) -> bool:
@@ -309,7 +303,7 @@ def noun_supported(noun: str, normed: str) -> bool:
     w = _norm(noun).strip()
     if not w:
         return True
-    base = {w, _lemma(w)}  # "women": woman
+    base = {w, noun_lemma(w)}  # "women": woman
     if w.endswith("ies"):
         base.add(w[:-3] + "y")
     if w.endswith("es"):
@@ -670,7 +664,7 @@ def unnamed(question: str, span: str) -> bool:
     words = [w for w in re.findall(r"[A-Za-z][\w’'\-]*", span.strip()) if not MODIFIER.fullmatch(w)]
     lone = re.fullmatch(r"[A-Z][a-z]+", span.strip())  # a lone capitalised word, but not "Detectives" or "Officers"
     named = any(w[0].isupper() for w in words[1:]) or any(re.search(r"[A-Z]", w[1:]) for w in words) or bool(
-        lone and _lemma(span.strip().lower()) not in PERSON_NOUNS | CIVILIANS | OFFICER_OR_ANYONE)
+        lone and noun_lemma(span.strip().lower()) not in PERSON_NOUNS | CIVILIANS | OFFICER_OR_ANYONE)
     return bool(NAME_ASKED.search(question)) and not named
 
 
@@ -1030,9 +1024,10 @@ def length_for_how_often(question: str, span: str) -> bool:
     return bool(HOW_OFTEN.search(question) and LENGTH_ONLY.fullmatch(span.strip(" .,")))
 
 
-STOCK_ASKED = re.compile(r"\bhow many\b.*\b(?:(?:does|do|did)\b.*\bhave|has|have got|employ\w*|are there|is there|in total|"
-                         r"altogether|in all)\b", re.I)
+STOCK_ASKED = re.compile(r"\bhow many\b.*\b(?:(?:does|do|did)\b.*\bhave|has|have got|employ\w*|are there|is there|"
+                         r"in total|altogether|in all)\b", re.I)
 INCREMENT = re.compile(r"\s*(?:additional|extra|more|new|further)\b", re.I)
+INCREMENT_ASKED = re.compile(r"\b(?:additional|extra|more|new|further|added|recruited|increase|rise)\b", re.I)
 
 
 def increment_for_total(question: str, span: str, after: str) -> bool:
@@ -1043,8 +1038,6 @@ def increment_for_total(question: str, span: str, after: str) -> bool:
                 and re.search(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|dozen|hundred)\b", span)
                 and (INCREMENT.match(after) or re.search(r"\d\s+(?:additional|extra|more|new|further)\b", span, re.I)))
 
-
-INCREMENT_ASKED = re.compile(r"\b(?:additional|extra|more|new|further|added|recruited|increase|rise)\b", re.I)
 
 
 def body_cut(span: str, before: str, after: str) -> bool:
@@ -1145,7 +1138,7 @@ def misread_figure(expected: str, focus: str | None, span: str, after: str) -> b
     measure = quantity_of(inside + " ")
     if expected == "count" and measure in MEASURES and not (
             counted and plural(counted[0]) and counted[0] not in MEASURES and not NUMBER_WORD.fullmatch(counted[0])
-            and _lemma(counted[0]) != _lemma(measure)):
+            and noun_lemma(counted[0]) != noun_lemma(measure)):
         return False  # "how old", "how much" and "what age" are answered in measures ("5,000 years", "985 grams")
     after = inside + after
     if CLOCK.match(figure.group().rstrip(",.") + after[:4].rstrip()):
@@ -1486,8 +1479,8 @@ def unsaid_which(question: str, span: str) -> bool:
     if head.end() >= len(span.strip()):  # "one" alone: no name at all
         return True
     rest = span.strip()[head.end():].split()  # in lower case: "An County", "The Times" are names
-    kind = {_lemma(w) for w in asked.group(1).lower().split()} - UNITS_ASKED
-    return bool(rest) and all(w.isalpha() and w.islower() and _lemma(w) in kind for w in rest)
+    kind = {noun_lemma(w) for w in asked.group(1).lower().split()} - UNITS_ASKED
+    return bool(rest) and all(w.isalpha() and w.islower() and noun_lemma(w) in kind for w in rest)
 
 
 def read_as(analysis: Analysis, span: str) -> AnswerType:
@@ -1499,11 +1492,12 @@ def read_as(analysis: Analysis, span: str) -> AnswerType:
 
 
 # "what time did the collision happen?", not "during/around/by what time" (an era, a deadline) nor "what time of day"
-CLOCK_ASKED = re.compile(r"(?:^|[,;]\s*)(?:and\s+)?(?:at\s+(?:about\s+|roughly\s+)?)?what time\s+(?:did|does|do|was|were|"
-                         r"is|are|will|would|had|has|should|must)\b|\bat what hour\b", re.I)
+CLOCK_ASKED = re.compile(r"(?:^|[,;]\s*)(?:and\s+)?(?:at\s+(?:about\s+|roughly\s+)?)?what time\s+"
+                         r"(?:did|does|do|was|were|is|are|will|would|had|has|should|must)\b|\bat what hour\b", re.I)
 
 
-CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.?|p\.m\.?)|\b\d{1,2}:\d{2}(?!\d)|\b\d{4}\s?(?:hrs|hours)\b|"
+CLOCK_TIME = re.compile(r"\b\d{1,2}(?:[:.]\d{2})?\s?(?:am|pm|a\.m\.?|p\.m\.?)|\b\d{1,2}:\d{2}(?!\d)|"
+                        r"\b\d{4}\s?(?:hrs|hours)\b|"
                         r"\bmidnight\b|\bnoon\b|\bmidday\b|\bo[’']clock\b", re.I)
 
 

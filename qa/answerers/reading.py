@@ -230,6 +230,7 @@ class ReadingAnswerer:
         best_margin = max((s.margin for s in tops), default=-20.0)
         top = max(tops, key=lambda s: s.score, default=None)
         out, body_bounds = [], {}
+        others = {rid: tuple(b for r, b in bodies.items() if r != rid) for rid in bodies}  # the other releases read
         for r in readings:
             p = passages[r.passage]
             bounds = [(s.start, s.end) for s in sentences(p.text)] or [(0, len(p.text))]
@@ -290,7 +291,8 @@ class ReadingAnswerer:
                 else:
                     after = sp.text[last[-1].end():] + p.text[sp.end:] if last else ""
                 item = checks.item_asked(analysis.question, own, analysis.focus) if cell is None and focus else None
-                asked_item = item is not None and spans.overlaps(sentence[0] + item[0], sentence[0] + item[1], sp.start, sp.end)
+                asked_item = item is not None and spans.overlaps(sentence[0] + item[0], sentence[0] + item[1],
+                                                                 sp.start, sp.end)
                 if focus and last and focus[0] not in strict_missing and not asked_item and checks.counts_other(
                         analysis.focus, after):  # (but "16 dachshunds" counts the dogs asked "how many … were
                     # dachshunds?")
@@ -307,8 +309,7 @@ class ReadingAnswerer:
                 if negated:  # "which forces did not answer?" beside "answered by 39 of the 43 forces"
                     strict_missing = strict_missing + [Constraint("predicate", negated, True)]
                 kind = checks.kind_unsaid(analysis.question, analysis.focus, counted, window, bodies[p.release_id],
-                                          tuple(b for r, b in bodies.items() if r != p.release_id)) \
-                    if analysis.expected in checks.FIGURES else None
+                                          others[p.release_id]) if analysis.expected in checks.FIGURES else None
                 if kind:  # "the advisory list" asked, "the police barred list" said
                     strict_missing = strict_missing + [Constraint("predicate", kind, True)]
                 if cell is None and one_year:  # "In 2025 … received 4,870, up from 3,960 in 2024": 4,870 is 2025's
@@ -495,12 +496,11 @@ def _sentence_before(p: Passage, sp: Span, bounds: list[tuple[int, int]], k: int
     the passage starts at the span's sentence ("" when there is none)."""
     if k > 0:
         return p.text[bounds[k - 1][0]:bounds[k - 1][1]]
-    at = _in_release(p, sp, body)
-    if at is None:
+    found = _in_release_sentences(p, sp, body, cache)
+    if found is None or found[1] == 0:
         return ""
-    whole = cache.setdefault(p.release_id, [(s.start, s.end) for s in sentences(body)])
-    kb = next((i for i, (a, b) in enumerate(whole) if a <= at < b), 0)
-    return body[whole[kb - 1][0]:whole[kb - 1][1]] if kb > 0 else ""
+    whole, kb, _ = found
+    return body[whole[kb - 1][0]:whole[kb - 1][1]]
 
 
 def _cell(p: Passage, sp: Span, body: str) -> tables.Cell | None:
@@ -533,12 +533,22 @@ def _around(p: Passage, sp: Span, body: str, bounds: list[tuple[int, int]], k: i
     """The text around a span, its sentences within :data:`NEAR_LIST` of the span's (the span's own in the middle)
     and where the span starts in it: read in the whole release where its text is at hand (a list may be in the
     next chunk), else in the passage."""
-    at = _in_release(p, sp, body)
-    if at is not None:
-        whole = cache.setdefault(p.release_id, [(s.start, s.end) for s in sentences(body)])
-        kb = next((i for i, (a, b) in enumerate(whole) if a <= at < b), 0)
+    found = _in_release_sentences(p, sp, body, cache)
+    if found is not None:
+        whole, kb, at = found
         return body, whole[max(0, kb - NEAR_LIST):kb + NEAR_LIST + 1], at
     return p.text, bounds[max(0, k - NEAR_LIST):k + NEAR_LIST + 1], sp.start
+
+
+def _in_release_sentences(p: Passage, sp: Span, body: str, cache: dict[str, list[tuple[int, int]]]
+                          ) -> tuple[list[tuple[int, int]], int, int] | None:
+    """The release's sentence bounds (cached per release), which of them holds the span, and where the span starts
+    in the release: None where ``body`` is not the release's whole text."""
+    at = _in_release(p, sp, body)
+    if at is None:
+        return None
+    whole = cache.setdefault(p.release_id, [(s.start, s.end) for s in sentences(body)])
+    return whole, next((i for i, (a, b) in enumerate(whole) if a <= at < b), 0), at
 
 
 def _given_other(name: Constraint, text: str, near: list[tuple[int, int]], start: int, end: int,
@@ -552,7 +562,8 @@ def _given_other(name: Constraint, text: str, near: list[tuple[int, int]], start
         if (a, b) != own and own is not None and checks.supported(name, text[own[0]:own[1]]):
             continue
         at = checks.figure_of(name.text, text[a:b])
-        if at and checks.type_ok(expected, text[a + at[0]:a + at[1]]) and not spans.overlaps(a + at[0], a + at[1], start, end):
+        if at and checks.type_ok(expected, text[a + at[0]:a + at[1]]) and not spans.overlaps(a + at[0], a + at[1],
+                                                                                              start, end):
             return True
         if checks.left_in_the_rest(name.text, text[a:b]):  # "… with the remaining 25, among them RAF Valley"
             return True
