@@ -348,10 +348,18 @@ def read_corpus(paths: Iterable[Path], corpus_root: Path, report: LoadReport,
             yield release
 
 
+MAX_NAME_ID = 120  # a file name longer than this is cut at its end
+
+
 def _id_stem(rel: str, limit: int) -> str:
     """The slug of a file's path without its suffix; a long one keeps its end (the file name),
-    so files outside the corpus folder, known by their absolute path, keep distinct ids."""
+    so files outside the corpus folder, known by their absolute path, keep distinct ids. A file
+    name longer than ``limit`` on its own is kept whole (to :data:`MAX_NAME_ID`), never cut at
+    its start: "belfast-international-airport-…" is not "ast-international-airport-…"."""
     full = slug(Path(rel).with_suffix("").as_posix(), limit=len(rel) + 1)
+    name = slug(Path(rel).stem, limit=MAX_NAME_ID)
+    if len(full) > limit and len(name) > limit:
+        return name
     return full[-limit:].strip("-") or "release"
 
 

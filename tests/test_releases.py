@@ -104,6 +104,16 @@ def test_release_ids_are_stable(sample):
     assert len({r.id for r in sample.releases}) == len(sample.releases) == 14
 
 
+def test_a_long_file_name_is_its_id_whole_not_cut_at_its_start(tmp_path: Path):
+    """A file name longer than 60 characters was cut to its last 60, so a user saw "ast-international-…" for
+    belfast-international-airport-constabulary-disruptive-passengers.txt: the id is the file name, whole."""
+    name = "belfast-international-airport-constabulary-disruptive-passengers"
+    (tmp_path / f"{name}.txt").write_text("Passengers warned\n\nOfficers dealt with 164 incidents on flights.\n")
+    (tmp_path / "short.txt").write_text("Short one\n\nA second release about a stolen bike in the town.\n")
+    loaded = load_corpus([tmp_path], tmp_path)
+    assert sorted(r.id for r in loaded.releases) == [name, "short"]
+
+
 def test_dash_front_matter(tmp_path: Path):
     path = tmp_path / "appeal.md"
     path.write_text("---\ntitle: Appeal after Stevenage burglary\ndate: 2023-03-04\nurl: https://example.org/a\n"
