@@ -175,7 +175,9 @@ def expected_type(question: str) -> tuple[AnswerType, str | None]:
         return "percentage", None
     # "how many 999 calls" counts calls; "how many of the drivers arrested …" counts a part of the drivers
     m = re.search(r"\bhow many\s+(?:of\s+(?:the|those|these|its|their|his|her|[a-z\-]+'s)\s+)?([a-z\d\-']+)", q)
-    if m or re.search(r"\b(what|which) (?:(?:is|was|are|were) the )?(number|total|figure|count|tally) of\b", q):
+    if m or re.search(r"\b(what|which) (?:(?:is|was|are|were) the )?(number|total|figure|count|tally) of\b", q) \
+            or re.search(r"\bwhat (?:is|was|are|were) (?:the |[a-z\-]+'s )?(?:[a-z\-]+ ){0,2}(?:count|tally)\b", q):
+        # "What was Halton's fly-tipping count for 2025?"
         noun = m.group(1) if m else None
         if m:
             import lemminflect
@@ -351,7 +353,11 @@ def constraints(question: str) -> tuple[Constraint, ...]:
             prep = bool(before) and before[-1].lower() in PREPOSITIONS
             if question[:a].rstrip().endswith(",") and found and found[-1].kind == "name":
                 prep = prep or found[-1].strict  # a list goes on: "for Beds, Cambs and Herts" narrows all three
-            add("name", re.sub(r"['’]s?$", "", name), prep or possessive, a)
+            # "Palma-bound", "Sizewell C-funded": the name is what the modifier is said of
+            name = re.sub(r"['’]s?$", "", name)
+            name = re.sub(r"-(?:based|born|bred|registered|owned|led|run|wide|bound|flagged|made|funded|backed|"
+                          r"linked|sponsored|related)$", "", name)
+            add("name", name, prep or possessive, a)
             i = j + 1
             continue
         low = word.lower()

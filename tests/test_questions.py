@@ -257,3 +257,14 @@ def test_how_much_of_that_is_what_the_last_question_was_about(question, expected
 def test_one_of_several_people_asks_for_a_person(question, expected):
     """"which of the two poachers …?" asks which one, by name: a person, so "he" in a follow-up is the answer."""
     assert expected_type(question) == expected
+
+
+def test_a_hyphened_modifier_leaves_its_name_and_a_count_may_be_asked_as_one():
+    """"the Palma-bound plane" names Palma, "the new Sizewell C-funded team" Sizewell C: neither is said with its
+    modifier in a release. "What was Halton's fly-tipping count?" asks for a count."""
+    from qa.questions import analyze, constraints
+    assert [c.text for c in constraints("What was the man removed from the Palma-bound plane charged with?")] == [
+        "Palma"]
+    assert "Sizewell C" in [c.text for c in constraints("Where will the Sizewell C-funded team work from?")]
+    assert analyze("What was Halton's fly-tipping count for 2025?").expected == "count"
+

@@ -1350,3 +1350,82 @@ def test_a_count_of_another_kind_of_the_asked_thing_is_not_its_count():
                               "12,617 constables", "Rest days.", ("45 were special constables",)) == "special"
     assert checks.kind_unsaid("How many positive drug tests?", "positive drug tests", "52 positive results",
                               "52 positive results", "Positive tests rose.") is None  # no other release says it
+
+
+def test_shapes_found_in_the_eighteenth_check():
+    """What the eighteenth check's first run answered wrongly, each as the check that now tells it, with the
+    right answer beside it that the check lets through."""
+    # a term of prison is no age
+    assert checks.length_for_age("age", "two years", "carries a fine of up to £5,000 and up to ", " in prison.")
+    assert not checks.length_for_age("age", "29", "Shannon McKeown, ", ", of Antrim")
+    # a time said as when something ends is not when it begins, and the other way round
+    begin = "At what time in the evening do the new plain-clothes patrols begin?"
+    assert checks.CLOCK_ASKED.search(begin)
+    assert checks.end_for_start(begin, "Friday and Saturday evenings until 1am", "They will work on ")
+    assert not checks.end_for_start(begin, "7pm", "They will work from ")
+    assert checks.end_for_start("What time do the patrols finish?", "7pm", "They will work from ")
+    # a sum in one currency answers no question asked in another
+    assert checks.other_currency("How much was the skipper fined in pounds sterling?", "NZ$400")
+    assert not checks.other_currency("How much was the skipper fined?", "NZ$400")
+    assert not checks.other_currency("What was the price of uranium per pound in 2003?", "$10")
+    # a place something happened near is not where someone is from
+    town = "Which town does Craig Whitlow come from?"
+    assert checks.origin_unsaid(town, "Tarporley", "dumping 30 tyres in a field gateway near ", ".")
+    assert not checks.origin_unsaid(town, "Runcorn", "Craig Whitlow, 29, of ", ",")
+    assert checks.origin_unsaid(town, "field gateway near Tarporley", "dumping 30 tyres in a ", ".")
+    # a date said of one event is not the date of the event the sentence says came before it
+    anchored = "On what date did the Kestrel Blue anchor off Henderson Island?"
+    warned = ("The crew of a second yacht, the Kestrel Blue, were warned on ", " after they anchored off Henderson "
+              "Island.")
+    assert checks.date_of_other_event(anchored, "3 February", *warned)
+    assert checks.date_of_other_event(anchored, "3", warned[0], " February" + warned[1])
+    assert not checks.date_of_other_event("On what date was the Kestrel Blue's crew warned?", "3 February", *warned)
+    assert not checks.date_of_other_event("When did the melting occur?", "2005", "It occurred in ",
+                                          ", when an area of ice melted")
+    # a list of counts gives no length of time
+    assert not checks.item_of_type("duration", "640 for sexual offences")
+    assert checks.item_of_type("duration", "six weeks for burglary") and checks.item_of_type("count", "640 for fraud")
+    # forces listed by their full names are asked by their areas' ("Sussex" for Sussex Police)
+    tried = "Electric cars were tried out by Durham Constabulary, Sussex Police and Dyfed-Powys Police for 19 weeks."
+    asked = "For how long were electric cars tried out by Durham, Sussex and Dyfed-Powys?"
+    assert not checks.listed_only("Durham", tried, asked)
+    assert checks.listed_only("Sussex", tried, "For how long were electric cars tried out by Sussex?")
+    # officers counted by their ranks, a nation by its adjective
+    assert checks.noun_supported("officers", checks._norm("It was answered by 3,214 constables and sergeants."))
+    assert not checks.noun_supported("officers", checks._norm("She succeeds Chief Constable Alan Reddings."))
+    assert checks.name_supported("Welsh", "Wales | 170 | 300") and checks.name_supported("Welsh", "the Welsh forces")
+    assert not checks.name_supported("Welsh", "Forces in England and Wales ran 3,460 electric vehicles.")
+    assert not checks.name_supported("Welsh", "Forces in England ran 3,460 electric vehicles.")
+
+
+def test_the_release_is_still_about_a_place_said_a_few_sentences_back():
+    """"Which hospital was the man who fell from the quay at Clarendon Dock taken to?": the dock is said two
+    sentences before the hospital, with nothing of its kind between; not where another place is named between,
+    nor where the place was one of a list, nor for an operation said back there (a release's figures after an
+    operation's name are often another part of it)."""
+    release = ("A man fell from the quay at Clarendon Dock on Friday night. Harbour police officers pulled him from "
+               "the water within minutes. He was taken to the Royal Victoria Hospital, where he is stable.")
+    bounds = [(s.start, s.end) for s in reading.sentences(release)]
+    q = "Which hospital was the man who fell from the quay at Clarendon Dock taken to?"
+    assert checks.still_about("Clarendon Dock", release, bounds, 2, q, "Royal Victoria Hospital")
+    other = release.replace("Harbour police officers", "Officers at Abercorn Basin")
+    bounds_other = [(s.start, s.end) for s in reading.sentences(other)]
+    assert not checks.still_about("Clarendon Dock", other, bounds_other, 2, q, "Royal Victoria Hospital")
+    listed = release.replace("at Clarendon Dock", "between Clarendon Dock, Abercorn Basin and Pollock Dock")
+    bounds_listed = [(s.start, s.end) for s in reading.sentences(listed)]
+    assert not checks.still_about("Clarendon Dock", listed, bounds_listed, 2, q, "Royal Victoria Hospital")
+    op = ("Officers seized cannabis in Operation Reacher in March. They searched six homes. Crack cocaine worth "
+          "£86,000 was found.")
+    bounds_op = [(s.start, s.end) for s in reading.sentences(op)]
+    assert not checks.still_about("Operation Reacher", op, bounds_op, 2, "What was the cannabis seized in "
+                                  "Operation Reacher worth?", "£86,000")
+
+
+def test_a_release_declared_for_an_area_is_that_areas_throughout():
+    """Front matter's "area: County Durham and Darlington", asked "… in County Durham and Darlington": every fact
+    of a release that names no other force area is that area's."""
+    body = "Referrals rose to 7,020. One adviser will be based in Durham."
+    assert checks.declared_area("County Durham and Darlington", "County Durham and Darlington", body)
+    assert not checks.declared_area("County Durham and Darlington", "County Durham and Darlington",
+                                    body + " Cleveland's service is the same.")
+    assert not checks.declared_area("Darlington", "County Durham and Darlington", body)

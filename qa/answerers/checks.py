@@ -238,8 +238,26 @@ def is_acronym(name: str) -> bool:
     return re.fullmatch(r"[A-Z]{2,6}s?", name) is not None
 
 
+# A nation's adjective names the nation: "Welsh police forces" are those of the "Wales" a release or a table's row
+# names. Not where the nation is said only as one of a list ("forces in England and Wales" are not the Welsh ones);
+# a name of more words ("Welsh Government") is said as it is.
+DEMONYMS = {"welsh": "Wales", "scottish": "Scotland", "english": "England", "irish": "Ireland", "british": "Britain",
+            "manx": "Isle of Man"}
+
+
+def _nation_said(name: str, text: str) -> bool:
+    nation = DEMONYMS.get(name.strip().lower())
+    if nation is None:
+        return False
+    at = [m.start() for m in re.finditer(rf"\b{nation}\b", text)]
+    lists = [m for m in NAME_LIST.finditer(text)]
+    return any(not any(m.start() <= a < m.end() for m in lists) for a in at)
+
+
 def name_supported(name: str, text: str, normed: str | None = None) -> bool:
     normed = normed if normed is not None else _norm(text)
+    if _nation_said(name, text):
+        return True
     words = [w for w in re.findall(r"[A-Za-z0-9]+", name) if w.lower() not in ("of", "and", "the", "for", "s")]
     if words and all(_word_in(w, normed) for w in words) and (len(words) == 1 or _phrase_in(words, normed)):
         return True
@@ -311,7 +329,14 @@ def noun_supported(noun: str, normed: str) -> bool:
     if w.endswith("s") and not w.endswith("ss"):
         base.add(w[:-1])
     forms = {f + end for f in base for end in ("", "s", "es", "ed", "ing")}
+    if "officer" in base:  # "answered by 3,214 constables, sergeants and inspectors": officers, said by rank
+        forms |= RANKS_SAID
     return any(f" {f} " in normed for f in forms)
+
+
+# The ranks a count of officers may be said by ("3,214 constables, sergeants and inspectors"): plural, as counted
+# ("Chief Constable Alan Reddings" counts no officers)
+RANKS_SAID = frozenset("constables sergeants inspectors superintendents detectives".split())
 
 
 def supported(c: Constraint, text: str, normed: str | None = None) -> bool:
@@ -403,10 +428,19 @@ def listed_only(name: str, text: str, question: str) -> bool:
         inside = next((m for m in lists if m.start() <= a < m.end()), None)
         if inside is None:
             return False
-        others = [x.strip() for x in re.split(r",|\band\b|\bor\b", inside.group()) if x.strip() and x.strip() != name]
+        others = [_unheaded(x) for x in re.split(r",|\band\b|\bor\b", inside.group()) if x.strip()]
+        others = [o for o in others if o and o != name]  # "Sussex Police" asked as "Sussex"
         if any(re.search(rf"\b{re.escape(o)}\b", question) for o in others):
             return False
     return True
+
+
+def _unheaded(name: str) -> str:
+    """A listed name without the body's word that ends it ("Sussex Police": Sussex), as a question may say it."""
+    words = name.split()
+    while len(words) > 1 and words[-1] in ORGANISATION_ENDINGS:
+        words.pop()
+    return " ".join(words)
 
 
 # A name said in a sentence: capitalised words in a row, with "of", "the", "and" or "de" between two of them
@@ -457,21 +491,54 @@ def rival_named(name: str, own: str, span: str, release: str, question: str) -> 
         return _person_before(name, own, span, release, question)
     if kind not in ("thing", "operation"):
         return False
-    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", question + " " + span)}
-    for m in NAMED.finditer(own):
+    return _rival_in(own, kind, question + " " + span, span, release)
+
+
+def _rival_in(text: str, kind: str, asked_text: str, span: str, release: str) -> bool:
+    """Whether ``text`` names something of ``kind`` (:func:`name_kind`) that shares no word with ``asked_text``
+    and is not in ``span``. A rival is a name the release says as one, not a sentence's capitalised first word
+    alone."""
+    asked = {w.lower() for w in re.findall(r"[\w'’\-]+", asked_text)}
+    for m in NAMED.finditer(text):
         words = m.group().split()
         start = m.start()
         while words and words[0].lower() in _SMALL_WORDS:  # "The Marine Section", "In Gosport": capitalised to open
-            start = own.index(words[0], start) + len(words[0])
+            start = text.index(words[0], start) + len(words[0])
             words = words[1:]
         rival = " ".join(words)
         if not words or {w.lower() for w in words} & (asked | _NOT_NAMES) or span.strip() and rival in span:
             continue
-        opening = not own[:start].strip() or own[:start].rstrip()[-1:] in "\"'“‘(:"
+        opening = not text[:start].strip() or text[:start].rstrip()[-1:] in "\"'“‘(:.!?"
         if opening and len(words) == 1 and not re.search(rf"[a-z,;]\s+{re.escape(rival)}\b", release):
             continue  # a sentence's first word, capitalised for that alone ("Officers", "Sentinel" said only so)
         if name_kind(rival, release) == kind:
             return True
+    return False
+
+
+STILL_ABOUT = 4  # sentences back from a figure's own that a name it is said of may be
+
+
+def still_about(name: str, release: str, bounds: list[tuple[int, int]], k: int, question: str, span: str) -> bool:
+    """Whether the release is still about ``name`` at its ``k``-th sentence (``bounds``), though the sentences
+    beside it do not say it: it is said at most :data:`STILL_ABOUT` sentences back, and nothing of its kind
+    (:func:`name_kind`) is named from there to the figure's sentence, and it was not said as one of a list
+    (:func:`listed_only`). "The man was pulled from the water at Clarendon Dock … He was taken to the Royal Victoria
+    Hospital": the Clarendon Dock man's hospital; not where another dock or person is named in between. For places
+    and people only: an operation, a thing or a body said a few sentences back is no more than the release's topic,
+    and the figures after it are often of another part of it ("cannabis seized in Operation Reacher" answered by
+    the crack cocaine's value: tried on the checks, it answered four of their near-misses so)."""
+    kind = name_kind(name, release)
+    if kind not in ("place", "person") or k <= 0:
+        return False
+    constraint = Constraint("name", name, True)
+    for j in range(k - 1, max(-1, k - 1 - STILL_ABOUT), -1):
+        mention = release[bounds[j][0]:bounds[j][1]]
+        if supported(constraint, mention):
+            between = release[bounds[j][0]:bounds[k][1]]  # its own sentence too: "the Daventry counter eleven
+            # and the Rushden counter six" is about all three counters
+            return not listed_only(name, mention, question) and not _rival_in(
+                between, kind, question + " " + span, span, release)
     return False
 
 
@@ -501,6 +568,17 @@ def sole_area(name: str, release: str) -> bool:
         return False
     found = {pages.AREA_ALIASES.get(m.group(), m.group()) for m in pages.area_mentions(release)}
     return found == {pages.AREA_ALIASES.get(name, name)}
+
+
+def declared_area(name: str, area: str | None, release: str) -> bool:
+    """Whether ``name`` is the area its release declares itself for (front matter's ``area: County Durham and
+    Darlington``, asked "… in County Durham and Darlington"), in a release that names no force area but that one's:
+    every fact of it is that area's, as every fact of a release naming one force area is (:func:`sole_area`)."""
+    if not area or name.strip().casefold() != area.strip().casefold():
+        return False
+    home = area if pages.is_area(area) else pages.guess_area(area)
+    found = {pages.AREA_ALIASES.get(m.group(), m.group()) for m in pages.area_mentions(release)}
+    return home is not None and found <= {pages.AREA_ALIASES.get(home, home)}
 
 
 def own_territory(name: str, release: str) -> bool:
@@ -795,8 +873,9 @@ def is_share(span: str, after: str, before: str = "") -> bool:
 TIME_UNITS = frozenset("""years months weeks fortnights days nights hours minutes seconds decades centuries""".split())
 
 
-QUANTITY = re.compile(rf"\s+(?:(?:[a-z][a-z\-]*[^s\W\-]|[A-Z]{{2,5}})\s+){{0,3}}?"
-                      rf"([a-z][a-z\-]*[^s\W]s|{'|'.join(sorted(PLURALS - {'police'}))})\b")
+QUANTITY = re.compile(rf"\s+(?:(?:[a-z][a-z\-]*[^s\W\-]|[a-z]+(?:-[a-z]+)+|[A-Z]{{2,5}})\s+){{0,3}}?"
+                      rf"((?=[a-z]*-)[a-z][a-z\-]*[^s\W]s(?!\s+[a-z][a-z\-]*[^s\W]s\b)|(?![a-z]*-)[a-z][a-z\-]*[^s\W]s|"
+                      rf"{'|'.join(sorted(PLURALS - {'police'}))})\b")  # "12 plain-clothes officers" counts officers
 
 
 def quantity_of(after: str) -> str | None:
@@ -893,10 +972,15 @@ def length_for_age(focus: str | None, span: str, before: str, after: str) -> boo
     """Whether a figure asked for as an age is said as a length of time: a number of years after "for", "after",
     "over" … ("retired after 40 years", "volunteered for 19 years"), not "over 2,700 years old". On SQuAD 1.1 train
     it rejects no right answer."""
-    if focus != "age" or not LENGTH_BEFORE.search(before):
+    if focus != "age":
         return False
-    unit = re.sub(r"^[\d,.]+", "", span.strip()) + after  # the words after the figure, in the span or after it
-    return re.match(r"\s*(?:years|months|weeks|days)\b(?!\s+old)", unit, re.I) is not None
+    unit = re.sub(r"^[\d,.]+", "", re.sub(NUMBER_WORD.pattern, "", span.strip(), count=1, flags=re.I)) + after
+    # the words after the figure, in the span or after it
+    if re.match(r"\s*(?:years?|months?|weeks?|days?)\s+(?:in\s+(?:prison|jail|custody)|imprisonment|behind bars)\b",
+                unit, re.I):
+        return True  # "up to two years in prison": a term, however it opens
+    return bool(LENGTH_BEFORE.search(before)) and re.match(r"\s*(?:years|months|weeks|days)\b(?!\s+old)", unit,
+                                                          re.I) is not None
 
 
 # A superlative and its opposite: "the youngest victim" is not answered by a sentence about the oldest one.
@@ -1372,6 +1456,19 @@ def item_asked(question: str, sentence: str, focus: str | None = None) -> tuple[
     return hits[0] if len(hits) == 1 and worded >= 2 else None
 
 
+TIME_UNIT = re.compile(r"\b(?:years?|months?|weeks?|fortnights?|days?|nights?|hours?|minutes?|seconds?|decades?)\b",
+                       re.I)
+
+
+def item_of_type(expected: AnswerType, item: str) -> bool:
+    """Whether a list item (:func:`list_items`) gives a figure of the ``expected`` type: a list of counts ("640 for
+    sexual offences") gives no length of time, however well its words match the question ("how long are victims of
+    sexual offences waiting?"); a list of sums gives no count."""
+    if expected == "duration":
+        return bool(TIME_UNIT.search(item))
+    return type_ok(expected, item)
+
+
 RESIDUAL = re.compile(r"\b(?:the rest|the remain\w*|remaining|the others?|among them|including)\b", re.I)
 
 
@@ -1493,6 +1590,7 @@ def read_as(analysis: Analysis, span: str) -> AnswerType:
 
 # "what time did the collision happen?", not "during/around/by what time" (an era, a deadline) nor "what time of day"
 CLOCK_ASKED = re.compile(r"(?:^|[,;]\s*)(?:and\s+)?(?:at\s+(?:about\s+|roughly\s+)?)?what time\s+"
+                         r"(?:(?:in|of)\s+the\s+(?:morning|afternoon|evening|night|day)\s+)?"
                          r"(?:did|does|do|was|were|is|are|will|would|had|has|should|must)\b|\bat what hour\b", re.I)
 
 
@@ -1506,6 +1604,76 @@ def clock_unsaid(question: str, span: str) -> bool:
     no time on a clock ("3 November 2025", "the night of 3 November"): the day, or the part of it, is not the
     time."""
     return bool(CLOCK_ASKED.search(question)) and not CLOCK_TIME.search(span)
+
+
+START_ASKED = re.compile(r"\b(?:begins?|began|begun|start\w*|open(?:s|ed|ing)?|commenc\w*|kicks? off|get under way)\b",
+                         re.I)
+END_ASKED = re.compile(r"\b(?:ends?|ended|finish\w*|close[sd]?|closing|stops?|stopped|over)\b", re.I)
+
+
+def end_for_start(question: str, span: str, before: str) -> bool:
+    """Whether a time asked for as when something starts is said as when it ends ("evenings until 1am" for when the
+    patrols begin), or one asked for as when it ends is said as when it starts ("from 7pm")."""
+    clocks = list(CLOCK_TIME.finditer(span))
+    if not clocks:
+        return False
+    said = (before + span[:clocks[-1].start()]).rstrip()
+    if START_ASKED.search(question) and not END_ASKED.search(question):
+        return re.search(r"\b(?:until|till|til|to|through)$|[-–]$", said, re.I) is not None
+    if END_ASKED.search(question) and not START_ASKED.search(question):
+        return re.search(r"\b(?:from|starting at|starting from|beginning at)$", said, re.I) is not None
+    return False
+
+
+CURRENCIES = {"pound": re.compile(r"£|(?<!per )(?<!a )\bpounds?\b(?! (?:of|in weight))|\b(?:sterling|GBP)\b|\bpence\b|"
+                                  r"\d\s?p\b", re.I),
+              "dollar": re.compile(r"\$|\bdollars?\b|\b(?:USD|NZD|AUD|CAD)\b"),
+              "euro": re.compile(r"€|\beuros?\b|\bEUR\b")}
+
+
+def other_currency(question: str, span: str) -> bool:
+    """Whether the question asks for a sum in one currency ("fined in pounds sterling") and ``span`` gives it in
+    another ("NZ$400"): a sum in dollars is no sum in pounds, whatever the rate."""
+    asked = [c for c, said in CURRENCIES.items() if said.search(question)]
+    given = [c for c, said in CURRENCIES.items() if said.search(span)]
+    return len(asked) == 1 and bool(given) and asked[0] not in given
+
+
+ORIGIN_ASKED = re.compile(r"\bwhere\s+(?:is|was|are|were|does|did|do)\b.*\b(?:from|come from)\W*$|"
+                          r"\b(?:which|what)\s+(?:town|city|village|county|country|area|place|part of)\b.*"
+                          r"\bfrom\W*$|\bhome\s?town\b", re.I)
+NEARBY = re.compile(r"\b(?:near|outside|beside|close to|off|towards)\s+(?:the\s+)?$", re.I)
+
+
+def origin_unsaid(question: str, span: str, before: str, after: str) -> bool:
+    """Whether a question asks where someone is from ("which town does Craig Whitlow come from?") and the place is
+    said as one something happened near ("dumping 30 tyres in a field gateway near Tarporley"). Only "near" and its
+    like: after "in" or "at" a place is as often where someone is from as not (SQuAD 1.1 train: "Where did Bell's
+    uncle live?", "his uncle in Dublin")."""
+    said = before + re.sub(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*\W*$", "", span)  # "field gateway near Tarporley"
+    return bool(ORIGIN_ASKED.search(question)) and NEARBY.search(said) is not None
+
+
+EVENT_AFTER = re.compile(r"\s*,?\s*(?:after|before|once|following)\s+([^.;,]{3,80})", re.I)
+VERB_BEFORE = re.compile(r"\b([a-z]+ed)\s+(?:on\s+|in\s+|at\s+)?(?:the\s+)?$")
+
+
+def date_of_other_event(question: str, span: str, before: str, after: str) -> bool:
+    """Whether a date is said of one event and the question asks for another the sentence says only happened before
+    or after it: "were warned on 3 February after they anchored off Henderson Island" gives when they were warned,
+    not when they anchored. The asked event is the clause's ("anchored"), the date the verb's before it
+    ("warned"), which the question does not say."""
+    rest = re.match(rf"(?:\s+(?:{'|'.join(MONTHS)})\b)?(?:\s+\d{{4}}\b)?", after, re.I)  # "3" of "3 February"
+    clause, verb = EVENT_AFTER.match(after, rest.end()), VERB_BEFORE.search(before)
+    if not clause or not verb:
+        return False
+    asked = {spans.stem(w) for w in content_words(question)}
+    if spans.stem(verb.group(1)) in asked:
+        return False
+    said_before = {spans.stem(w) for w in content_words(before)}
+    event = {spans.stem(w) for w in content_words(clause.group(1))} - said_before
+    return any(re.fullmatch(r"[a-z]+ed", w) and spans.stem(w) in asked for w in clause.group(1).split()) and \
+        bool(event & asked)
 
 
 SHARE_OF = re.compile(r"\b(?:percentage|proportion|share|per ?cent|fraction)\s+of\s+(?:the\s+|all\s+)?([a-z\-]+)", re.I)
@@ -1706,6 +1874,13 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
     if expected == "money" and price_of_each(question, sentence):  # "£126,000 on 2,400 kits" for each kit's price
         return False
     if expected == "date" and clock_unsaid(question, span):  # "3 November 2025" for the time the shots were heard
+        return False
+    if expected == "date" and (end_for_start(question, span, before)  # "until 1am" for when patrols begin
+                               or date_of_other_event(question, span, before, after)):  # "warned on 3 February
+        return False  # after they anchored" for when they anchored
+    if expected == "money" and other_currency(question, span):  # "NZ$400" for a fine in pounds
+        return False
+    if expected == "place" and origin_unsaid(question, span, before, after):  # "near Tarporley" for his home town
         return False
     if named_apart(question, sentence, span):  # "the longliner Sanda Mali" for the name of "the patrol vessel"
         return False

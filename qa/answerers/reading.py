@@ -334,6 +334,9 @@ class ReadingAnswerer:
                 strict_missing = [m for m in strict_missing if m not in by_date and not (
                     m.kind == "name" and (checks.said_short(m.text, window, bodies[p.release_id])
                                           or checks.sole_area(m.text, bodies[p.release_id])
+                                          or checks.declared_area(m.text, p.area, bodies[p.release_id])
+                                          or _still_about(m.text, p, sp, bodies[p.release_id], body_bounds,
+                                                          analysis.question)
                                           or checks.own_territory(m.text, bodies[p.release_id])
                                           or checks.own_commissioner(m.text, p.area, window)))]
                 strict_missing = strict_missing + [m for m in given if m not in strict_missing]
@@ -503,6 +506,17 @@ def _sentence_before(p: Passage, sp: Span, bounds: list[tuple[int, int]], k: int
     return body[whole[kb - 1][0]:whole[kb - 1][1]]
 
 
+def _still_about(name: str, p: Passage, sp: Span, body: str, cache: dict[str, list[tuple[int, int]]],
+                 question: str) -> bool:
+    """Whether the release is still about ``name`` at the span's sentence (:func:`checks.still_about`), read in the
+    whole release where its text is at hand."""
+    found = _in_release_sentences(p, sp, body, cache)
+    if found is None:
+        return False
+    whole, kb, _ = found
+    return checks.still_about(name, body, whole, kb, question, sp.text)
+
+
 def _cell(p: Passage, sp: Span, body: str) -> tables.Cell | None:
     """The table cell a span is in, read in its whole release (a chunk may start below the table's header) where
     the release's text is at hand, else in the passage."""
@@ -578,6 +592,8 @@ def _asked_other(analysis: Analysis, text: str, near: list[tuple[int, int]], sta
         at = checks.item_asked(analysis.question, text[a:b], analysis.focus)
         if at and not spans.overlaps(a + at[0], a + at[1], start, end):
             item = next((text[a + x:a + y] for x, y, fs, _ in checks.list_items(text[a:b]) if fs == at[0]), "")
+            if not checks.item_of_type(analysis.expected, item or text[a + at[0]:a + at[1]]):
+                continue  # a list of counts is no rival to a length of time
             return item.strip(" ,;:.") or text[a + at[0]:a + at[1]]
     return None
 
