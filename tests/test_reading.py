@@ -1364,6 +1364,8 @@ def test_shapes_found_in_the_eighteenth_check():
     assert checks.end_for_start(begin, "Friday and Saturday evenings until 1am", "They will work on ")
     assert not checks.end_for_start(begin, "7pm", "They will work from ")
     assert checks.end_for_start("What time do the patrols finish?", "7pm", "They will work from ")
+    assert not checks.end_for_start(begin, "9am to 5pm", "It is open from ")  # the start is said first
+    assert not checks.end_for_start("When is the front counter open?", "5pm", "It is open from 9am to ")  # hours
     # a sum in one currency answers no question asked in another
     assert checks.other_currency("How much was the skipper fined in pounds sterling?", "NZ$400")
     assert not checks.other_currency("How much was the skipper fined?", "NZ$400")
@@ -1373,6 +1375,9 @@ def test_shapes_found_in_the_eighteenth_check():
     assert checks.origin_unsaid(town, "Tarporley", "dumping 30 tyres in a field gateway near ", ".")
     assert not checks.origin_unsaid(town, "Runcorn", "Craig Whitlow, 29, of ", ",")
     assert checks.origin_unsaid(town, "field gateway near Tarporley", "dumping 30 tyres in a ", ".")
+    taken = "Where were the two fishing vessels taken after they were detained?"
+    assert checks.destination_unsaid(taken, "Salomon Atoll", "was boarded eight days later near ")
+    assert not checks.destination_unsaid(taken, "Diego Garcia", "Both vessels were escorted to ")
     # a date said of one event is not the date of the event the sentence says came before it
     anchored = "On what date did the Kestrel Blue anchor off Henderson Island?"
     warned = ("The crew of a second yacht, the Kestrel Blue, were warned on ", " after they anchored off Henderson "

@@ -1606,8 +1606,8 @@ def clock_unsaid(question: str, span: str) -> bool:
     return bool(CLOCK_ASKED.search(question)) and not CLOCK_TIME.search(span)
 
 
-START_ASKED = re.compile(r"\b(?:begins?|began|begun|start\w*|open(?:s|ed|ing)?|commenc\w*|kicks? off|get under way)\b",
-                         re.I)
+START_ASKED = re.compile(r"\b(?:begins?|began|begun|start\w*|opens|opened|opening|commenc\w*|kicks? off|get under way)\b|"
+                         r"\b(?:do|does|did|will|would)\b.*\bopen\b", re.I)  # not "when is the counter open?": hours
 END_ASKED = re.compile(r"\b(?:ends?|ended|finish\w*|close[sd]?|closing|stops?|stopped|over)\b", re.I)
 
 
@@ -1617,10 +1617,11 @@ def end_for_start(question: str, span: str, before: str) -> bool:
     clocks = list(CLOCK_TIME.finditer(span))
     if not clocks:
         return False
-    said = (before + span[:clocks[-1].start()]).rstrip()
-    if START_ASKED.search(question) and not END_ASKED.search(question):
+    if START_ASKED.search(question) and not END_ASKED.search(question):  # the first time said ends it: "until 1am"
+        said = (before + span[:clocks[0].start()]).rstrip()  # (not "9am to 5pm", which says the start)
         return re.search(r"\b(?:until|till|til|to|through)$|[-–]$", said, re.I) is not None
-    if END_ASKED.search(question) and not START_ASKED.search(question):
+    if END_ASKED.search(question) and not START_ASKED.search(question):  # the last time said starts it: "from 7pm"
+        said = (before + span[:clocks[-1].start()]).rstrip()
         return re.search(r"\b(?:from|starting at|starting from|beginning at)$", said, re.I) is not None
     return False
 
@@ -1643,6 +1644,18 @@ ORIGIN_ASKED = re.compile(r"\bwhere\s+(?:is|was|are|were|does|did|do)\b.*\b(?:fr
                           r"\b(?:which|what)\s+(?:town|city|village|county|country|area|place|part of)\b.*"
                           r"\bfrom\W*$|\bhome\s?town\b", re.I)
 NEARBY = re.compile(r"\b(?:near|outside|beside|close to|off|towards)\s+(?:the\s+)?$", re.I)
+
+
+DESTINATION_ASKED = re.compile(r"\bwhere\s+(?:is|was|are|were|will|has|have|had)\b.*\b(?:taken|brought|escorted|moved|"
+                               r"transferred|sent|towed|flown|driven|returned|removed)\b", re.I)
+
+
+def destination_unsaid(question: str, span: str, before: str) -> bool:
+    """Whether a question asks where someone or something was taken ("where were the two fishing vessels taken?")
+    and the place is said as one something happened near ("boarded eight days later near Salomon Atoll"): a place
+    near which is no destination."""
+    said = before + re.sub(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*\W*$", "", span)
+    return bool(DESTINATION_ASKED.search(question)) and NEARBY.search(said) is not None
 
 
 def origin_unsaid(question: str, span: str, before: str, after: str) -> bool:
@@ -1880,8 +1893,9 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False  # after they anchored" for when they anchored
     if expected == "money" and other_currency(question, span):  # "NZ$400" for a fine in pounds
         return False
-    if expected == "place" and origin_unsaid(question, span, before, after):  # "near Tarporley" for his home town
-        return False
+    if expected == "place" and (origin_unsaid(question, span, before, after)  # "near Tarporley" for his home town
+                                or destination_unsaid(question, span, before)):  # "near Salomon Atoll" for where
+        return False  # the vessels were taken
     if named_apart(question, sentence, span):  # "the longliner Sanda Mali" for the name of "the patrol vessel"
         return False
     if unsaid_which(question, span):  # "one suite" for which suite
