@@ -1372,9 +1372,9 @@ def test_shapes_found_in_the_eighteenth_check():
     assert not checks.other_currency("What was the price of uranium per pound in 2003?", "$10")
     # a place something happened near is not where someone is from
     town = "Which town does Craig Whitlow come from?"
-    assert checks.origin_unsaid(town, "Tarporley", "dumping 30 tyres in a field gateway near ", ".")
-    assert not checks.origin_unsaid(town, "Runcorn", "Craig Whitlow, 29, of ", ",")
-    assert checks.origin_unsaid(town, "field gateway near Tarporley", "dumping 30 tyres in a ", ".")
+    assert checks.origin_unsaid(town, "Tarporley", "dumping 30 tyres in a field gateway near ")
+    assert not checks.origin_unsaid(town, "Runcorn", "Craig Whitlow, 29, of ")
+    assert checks.origin_unsaid(town, "field gateway near Tarporley", "dumping 30 tyres in a ")
     taken = "Where were the two fishing vessels taken after they were detained?"
     assert checks.destination_unsaid(taken, "Salomon Atoll", "was boarded eight days later near ")
     assert not checks.destination_unsaid(taken, "Diego Garcia", "Both vessels were escorted to ")

@@ -393,9 +393,19 @@ def own_area(name: str, area: str | None) -> bool:
         return False
     place = re.sub(r"\s+(?:Police(?:\s+Service)?|Constabulary|(?:Police\s+and\s+Crime\s+)?Commissioner|PCC)$", "",
                    name.strip())  # or its commissioner ("the Durham Commissioner" in the Durham commissioner's)
-    home = area if pages.is_area(area) else pages.guess_area(area)  # "County Durham and Darlington": Durham
+    home = _home_area(area)
     return place != name.strip() and pages.is_area(place) and pages.AREA_ALIASES.get(place, place) == \
         pages.AREA_ALIASES.get(home, home)
+
+
+def _home_area(area: str) -> str | None:
+    """The force area a release's declared area is ("County Durham and Darlington": Durham), or None."""
+    return area if pages.is_area(area) else pages.guess_area(area)
+
+
+def _areas_named(release: str) -> set[str]:
+    """The force areas a release names, each by its one name (aliases folded)."""
+    return {pages.AREA_ALIASES.get(m.group(), m.group()) for m in pages.area_mentions(release)}
 
 
 def own_commissioner(name: str, area: str | None, text: str) -> bool:
@@ -566,8 +576,7 @@ def sole_area(name: str, release: str) -> bool:
     several (a joint unit's figures for three counties) must say the asked-for one near the answer."""
     if not pages.is_area(name):
         return False
-    found = {pages.AREA_ALIASES.get(m.group(), m.group()) for m in pages.area_mentions(release)}
-    return found == {pages.AREA_ALIASES.get(name, name)}
+    return _areas_named(release) == {pages.AREA_ALIASES.get(name, name)}
 
 
 def declared_area(name: str, area: str | None, release: str) -> bool:
@@ -576,9 +585,8 @@ def declared_area(name: str, area: str | None, release: str) -> bool:
     every fact of it is that area's, as every fact of a release naming one force area is (:func:`sole_area`)."""
     if not area or name.strip().casefold() != area.strip().casefold():
         return False
-    home = area if pages.is_area(area) else pages.guess_area(area)
-    found = {pages.AREA_ALIASES.get(m.group(), m.group()) for m in pages.area_mentions(release)}
-    return home is not None and found <= {pages.AREA_ALIASES.get(home, home)}
+    home = _home_area(area)
+    return home is not None and _areas_named(release) <= {pages.AREA_ALIASES.get(home, home)}
 
 
 def own_territory(name: str, release: str) -> bool:
@@ -1650,21 +1658,26 @@ DESTINATION_ASKED = re.compile(r"\bwhere\s+(?:is|was|are|were|will|has|have|had)
                                r"transferred|sent|towed|flown|driven|returned|removed)\b", re.I)
 
 
+def said_near(span: str, before: str) -> bool:
+    """Whether the place a span ends with is said as one something happened near: "near Tarporley", with "near" in
+    the span ("field gateway near Tarporley") or just before it."""
+    said = before + re.sub(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*\W*$", "", span)
+    return NEARBY.search(said) is not None
+
+
 def destination_unsaid(question: str, span: str, before: str) -> bool:
     """Whether a question asks where someone or something was taken ("where were the two fishing vessels taken?")
     and the place is said as one something happened near ("boarded eight days later near Salomon Atoll"): a place
     near which is no destination."""
-    said = before + re.sub(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*\W*$", "", span)
-    return bool(DESTINATION_ASKED.search(question)) and NEARBY.search(said) is not None
+    return bool(DESTINATION_ASKED.search(question)) and said_near(span, before)
 
 
-def origin_unsaid(question: str, span: str, before: str, after: str) -> bool:
+def origin_unsaid(question: str, span: str, before: str) -> bool:
     """Whether a question asks where someone is from ("which town does Craig Whitlow come from?") and the place is
     said as one something happened near ("dumping 30 tyres in a field gateway near Tarporley"). Only "near" and its
     like: after "in" or "at" a place is as often where someone is from as not (SQuAD 1.1 train: "Where did Bell's
     uncle live?", "his uncle in Dublin")."""
-    said = before + re.sub(r"[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*\W*$", "", span)  # "field gateway near Tarporley"
-    return bool(ORIGIN_ASKED.search(question)) and NEARBY.search(said) is not None
+    return bool(ORIGIN_ASKED.search(question)) and said_near(span, before)
 
 
 EVENT_AFTER = re.compile(r"\s*,?\s*(?:after|before|once|following)\s+([^.;,]{3,80})", re.I)
@@ -1893,7 +1906,7 @@ def shaped(analysis: Analysis, span: str, before: str, after: str) -> bool:
         return False  # after they anchored" for when they anchored
     if expected == "money" and other_currency(question, span):  # "NZ$400" for a fine in pounds
         return False
-    if expected == "place" and (origin_unsaid(question, span, before, after)  # "near Tarporley" for his home town
+    if expected == "place" and (origin_unsaid(question, span, before)  # "near Tarporley" for his home town
                                 or destination_unsaid(question, span, before)):  # "near Salomon Atoll" for where
         return False  # the vessels were taken
     if named_apart(question, sentence, span):  # "the longliner Sanda Mali" for the name of "the patrol vessel"
